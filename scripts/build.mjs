@@ -1,0 +1,44 @@
+// Builds what Twilio deploys: each function bundled into one self-contained CommonJS file
+// (a deployed Function cannot require a sibling source file), and the assets beside them.
+// npm packages stay external: Twilio installs `dependencies` from package.json for every Function.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = process.argv[2] ?? join(root, 'build');
+
+function sources(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'assets'), { recursive: true });
+
+await build({
+  entryPoints: sources(join(root, 'functions')),
+  outbase: join(root, 'functions'),
+  outdir: join(out, 'functions'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+if (existsSync(join(root, 'assets'))) {
+  // Dotfiles (.gitkeep) are repository plumbing, not assets to deploy.
+  cpSync(join(root, 'assets'), join(out, 'assets'), {
+    recursive: true,
+    filter: (path) => !relative(root, path).split(/[\/]/).some((part) => part.startsWith('.')),
+  });
+}
+console.log(`built ${relative(root, out) || '.'}: functions/ and assets/`);

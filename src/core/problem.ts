@@ -1,0 +1,87 @@
+/**
+ * The one error model: every failure is an RFC 9457 problem with a stable `code`.
+ * Callers switch on `code`; `title` is fixed per code and `detail` explains this occurrence.
+ * Details name parameters and variables, never their values when those could be secrets.
+ */
+
+/** Every code this service answers with, its HTTP status and its fixed title. */
+const catalogue = {
+  identity_missing: [400, 'Identity is required'],
+  identity_invalid: [400, 'Identity is not valid'],
+  ttl_invalid: [400, 'TTL is not valid'],
+  grant_invalid: [400, 'Grant is not valid'],
+  grant_unavailable: [400, 'Grant is not available'],
+  param_invalid: [400, 'Parameter is not valid'],
+  body_invalid: [400, 'Request body is not valid'],
+  kind_invalid: [400, 'Token kind is not valid'],
+  acl_not_allowed: [400, 'ACL is set by the server'],
+  session_id_missing: [400, 'Video session id is required'],
+  session_id_invalid: [400, 'Video session id is not valid'],
+  role_invalid: [400, 'Video role is not valid'],
+  role_forbidden: [403, 'Video role is not allowed'],
+  data_invalid: [400, 'Connection data is not valid'],
+  not_found: [404, 'Not found'],
+  method_not_allowed: [405, 'Method not allowed'],
+  body_too_large: [413, 'Request body is too large'],
+  config_missing: [500, 'Configuration is missing'],
+  config_invalid: [500, 'Configuration is not valid'],
+  internal_error: [500, 'Internal error'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ProblemCode = keyof typeof catalogue;
+
+/** The RFC 9457 body, with our `code` extension member. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+}
+
+/**
+ * A failure that becomes a problem+json answer.
+ *
+ * @example
+ * throw new Problem('ttl_invalid', 'ttl must be whole seconds between 60 and 86400.');
+ */
+export class Problem extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly title: string;
+  /** Extra response headers this problem needs (e.g. `Allow` on a 405). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ProblemCode, detail: string, headers: Record<string, string> = {}) {
+    super(detail);
+    this.name = 'Problem';
+    this.code = code;
+    [this.status, this.title] = catalogue[code];
+    this.headers = headers;
+  }
+
+  toBody(): ProblemBody {
+    return {
+      type: problemType(this.code),
+      title: this.title,
+      status: this.status,
+      detail: this.message,
+      code: this.code,
+    };
+  }
+}
+
+/** A URN rather than a URL: RFC 9457 allows non-resolvable type URIs, and the README documents each code. */
+export function problemType(code: ProblemCode): string {
+  return `urn:rtc-token-service:problem:${code}`;
+}
+
+/**
+ * Turns anything thrown into a Problem. Unknown errors become a bare `internal_error`:
+ * their message or stack could carry secrets, so neither reaches the caller.
+ */
+export function asProblem(error: unknown): Problem {
+  return error instanceof Problem
+    ? error
+    : new Problem('internal_error', 'The server could not complete the request.');
+}

@@ -1,0 +1,49 @@
+import { Problem, ProblemCode } from '../problem';
+
+/**
+ * What the caller sent, merged from query string and body the way Twilio's runtime builds
+ * `event`. Values are `unknown`: a repeated query parameter arrives as an array and a JSON body
+ * can hold anything, so every reader checks the shape before use.
+ */
+export type Params = Readonly<Record<string, unknown>>;
+
+/** Request headers with lower-case names, as both Twilio's runtime and node:http deliver them. */
+export type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+/** A token request, independent of the host that received it. */
+export interface TokenRequest {
+  params: Params;
+  headers: Headers;
+}
+
+/**
+ * One string parameter, or undefined when absent or empty. Arrays (repeated parameters) and
+ * objects are refused with `code`: accepting the first or last of several values would let a
+ * proxy and this service disagree about which identity was asked for.
+ *
+ * @example readParam({ room: 'standup' }, 'room', 'param_invalid') // 'standup'
+ */
+export function readParam(params: Params, name: string, code: ProblemCode): string | undefined {
+  const value = params[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new Problem(code, `${name} must be a single string value.`);
+}
+
+/** A comma-separated list parameter; a JSON array of strings or a repeated form field also works. */
+export function readListParam(params: Params, name: string, code: ProblemCode): string[] | undefined {
+  const value = params[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  const items = Array.isArray(value) ? value : [value];
+  if (!items.every((item): item is string => typeof item === 'string')) {
+    throw new Problem(code, `${name} must be a comma-separated list.`);
+  }
+  return items.flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
+}
+
+/** A header's single value; repeated headers are joined as HTTP allows for list-valued ones. */
+export function readHeader(headers: Headers, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,77 @@
+import { createSecretKey, KeyObject } from 'node:crypto';
+import {
+  cachedByVars, Env, invalidConfig, readBoolean, readMatching, readSeconds, readVar, requireVars,
+} from '../config/env';
+import { TtlPolicy, minTtl } from '../request/ttl';
+
+/** Twilio's maximum Access Token lifetime: 24 hours. */
+export const twilioMaxTtl = 86400;
+
+/** What `/token` needs to mint, validated once per warm container. */
+export interface TwilioConfig {
+  accountSid: string;
+  apiKey: string;
+  /**
+   * The API secret as an HMAC KeyObject. jsonwebtoken re-imports a string secret on every
+   * signature (~300 µs here); with a KeyObject a whole token costs ~7 µs.
+   */
+  signingKey: KeyObject;
+  /** Conversations (Chat) service; when absent the chat grant is unavailable. */
+  chatServiceSid?: string;
+  /** Voice settings; when absent the voice grant is unavailable. */
+  voice?: { outgoingApplicationSid: string; incomingAllow: boolean; pushCredentialSid?: string };
+  /** Sync service; when absent the sync grant is unavailable. */
+  syncServiceSid?: string;
+  ttl: TtlPolicy;
+}
+
+const sid = (prefix: string) => new RegExp(`^${prefix}[0-9a-fA-F]{32}$`);
+const sidText = (prefix: string, what: string) => `${what} (${prefix} followed by 32 hex characters)`;
+
+const variables = [
+  'ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'CHAT_SERVICE_SID', 'SERVICE_SID', 'OUTGOING_SID',
+  'VOICE_INCOMING_ALLOW', 'VOICE_PUSH_CREDENTIAL_SID', 'SYNC_SERVICE_SID', 'TOKEN_TTL', 'TOKEN_MAX_TTL',
+] as const;
+
+/**
+ * Reads and validates the Twilio configuration. Missing credentials are reported together;
+ * malformed ones by name. Values never appear in a message.
+ *
+ * @example loadTwilioConfig({ ACCOUNT_SID: 'AC…', API_KEY: 'SK…', API_SECRET: '…' }).ttl.defaultTtl // 3600
+ */
+export const loadTwilioConfig = cachedByVars(variables, (env: Env): TwilioConfig => {
+  const required = requireVars(env, ['ACCOUNT_SID', 'API_KEY', 'API_SECRET']);
+  if (!sid('AC').test(required.ACCOUNT_SID)) throw invalidConfig('ACCOUNT_SID', sidText('AC', 'an Account SID'));
+  if (!sid('SK').test(required.API_KEY)) throw invalidConfig('API_KEY', sidText('SK', 'an API Key SID'));
+  if (/\s/.test(required.API_SECRET)) throw invalidConfig('API_SECRET', 'an API Key secret');
+
+  const outgoingApplicationSid = readMatching(env, 'OUTGOING_SID', sid('AP'), sidText('AP', 'a TwiML App SID'));
+  const incomingAllow = readBoolean(env, 'VOICE_INCOMING_ALLOW', true);
+  const pushCredentialSid = readMatching(env, 'VOICE_PUSH_CREDENTIAL_SID', sid('CR'), sidText('CR', 'a Push Credential SID'));
+  const maxTtl = readSeconds(env, 'TOKEN_MAX_TTL', twilioMaxTtl, minTtl, twilioMaxTtl);
+  const defaultTtl = readSeconds(env, 'TOKEN_TTL', Math.min(3600, maxTtl), minTtl, maxTtl);
+
+  return {
+    accountSid: required.ACCOUNT_SID,
+    apiKey: required.API_KEY,
+    signingKey: createSecretKey(Buffer.from(required.API_SECRET, 'utf8')),
+    chatServiceSid: readChatServiceSid(env),
+    voice: outgoingApplicationSid ? { outgoingApplicationSid, incomingAllow, pushCredentialSid } : undefined,
+    syncServiceSid: readMatching(env, 'SYNC_SERVICE_SID', sid('IS'), sidText('IS', 'a Sync Service SID')),
+    ttl: { defaultTtl, maxTtl },
+  };
+});
+
+/**
+ * The Conversations service. `SERVICE_SID` is the tutorial's name, but deployed Twilio Functions
+ * also put their own Serverless Service SID (ZS…) in `context.SERVICE_SID`; that one is not a
+ * Conversations service and is ignored. `CHAT_SERVICE_SID` sidesteps the clash and wins.
+ */
+function readChatServiceSid(env: Env): string | undefined {
+  const explicit = readMatching(env, 'CHAT_SERVICE_SID', sid('IS'), sidText('IS', 'a Conversations Service SID'));
+  if (explicit) return explicit;
+  const tutorial = readVar(env, 'SERVICE_SID');
+  if (tutorial === undefined || sid('ZS').test(tutorial)) return undefined;
+  if (!sid('IS').test(tutorial)) throw invalidConfig('SERVICE_SID', sidText('IS', 'a Conversations Service SID'));
+  return tutorial;
+}

@@ -1,0 +1,43 @@
+import { Issued, Trace, tokenEndpoint } from '../endpoint';
+import { Problem } from '../problem';
+import { validateIdentity } from '../request/identity';
+import { readListParam, readParam, TokenRequest } from '../request/params';
+import { resolveTtl } from '../request/ttl';
+import { loadTwilioConfig } from './config';
+import { resolveGrants } from './grants';
+import { mintTwilioToken } from './mint';
+import { Host } from '../endpoint';
+
+/** Twilio Video's limit for a room's unique name. */
+const maxRoomLength = 128;
+
+/**
+ * `/token`: a Twilio Access Token for the identity in the request, with the grants this
+ * deployment has configured (or the requested subset), for `ttl` seconds.
+ */
+export function issueTwilioToken(request: TokenRequest, host: Host, trace: Trace): Issued {
+  const config = loadTwilioConfig(host.env);
+  const identity = validateIdentity(readParam(request.params, 'identity', 'identity_invalid'));
+  trace.identity = identity;
+  const grants = resolveGrants(readListParam(request.params, 'grants', 'grant_invalid'), config);
+  const ttl = resolveTtl(readParam(request.params, 'ttl', 'ttl_invalid'), config.ttl);
+  const room = readRoom(request, grants.includes('video'));
+
+  const { token, expiresAt } = mintTwilioToken(config, { identity, ttl, grants, room });
+  return {
+    body: { token, identity, grants, ttl, expires_at: new Date(expiresAt * 1000).toISOString() },
+    log: { identity, grants, ttl, room },
+  };
+}
+
+function readRoom(request: TokenRequest, hasVideo: boolean): string | undefined {
+  const room = readParam(request.params, 'room', 'param_invalid');
+  if (room === undefined) return undefined;
+  if (!hasVideo) throw new Problem('param_invalid', 'room applies to the video grant, which this request does not include.');
+  if ([...room].length > maxRoomLength || /[\p{Cc}\p{Cs}]/u.test(room)) {
+    throw new Problem('param_invalid', `room must be at most ${maxRoomLength} characters, without control characters.`);
+  }
+  return room;
+}
+
+export const twilioTokenEndpoint = tokenEndpoint('/token', issueTwilioToken);

@@ -1,0 +1,94 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+export const root = join(__dirname, '..', '..');
+export const buildDir = join(root, 'build');
+
+/** A port nobody listens on right now, found by letting the OS pick one on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts a server process and waits until `readyPath` answers over HTTP. */
+export async function startProcess(
+  args: string[], options: { env: NodeJS.ProcessEnv; port: number; readyPath: string; cwd?: string },
+): Promise<RunningServer> {
+  const child = spawn(process.execPath, args, { cwd: options.cwd ?? root, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => { output += chunk; });
+  child.stderr!.on('data', (chunk) => { output += chunk; });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${options.port}`;
+  const server: RunningServer = {
+    url,
+    port: options.port,
+    process: child,
+    output: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    try {
+      await fetch(url + options.readyPath);
+      return server;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await server.stop();
+  throw new Error(`server did not answer within 20 s:\n${output}`);
+}
+
+/** A minimal environment: no developer .env or shell variables leak into the server under test. */
+export function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', ...extra };
+}
+
+/** Writes a throwaway .env file for a server under test and returns its path. */
+export function envFile(values: Record<string, string>): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'token-env-')), '.env');
+  const lines = Object.entries(values).map(([name, value]) => `${name}="${value.replace(/\n/g, '\\n')}"`);
+  writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
+  return file;
+}
+
+/**
+ * twilio-run serving the built functions and assets, as `npm start` runs it. Folders default to
+ * the build output; the environment comes only from `env`.
+ */
+export async function startTwilioRun(
+  env: Record<string, string>,
+  folders: { functions?: string; assets?: string } = {},
+): Promise<RunningServer> {
+  const port = await freePort();
+  const twilioRun = require.resolve('twilio-run/bin/twilio-run.js');
+  return startProcess([
+    twilioRun, 'start', '--port', String(port), '--env', envFile(env),
+    // twilio-run joins these onto its working directory, so they must be relative to it.
+    '--functions-folder', relative(root, folders.functions ?? join(buildDir, 'functions')),
+    '--assets-folder', relative(root, folders.assets ?? join(buildDir, 'assets')),
+  ], { env: baseEnv(), port, readyPath: '/token' });
+}
