@@ -53,3 +53,8 @@ export function tokenEndpoint(path: string, issue: Issuer): Endpoint {
     }
   };
 }
+
+/** A token's `exp` (seconds since the epoch) as the ISO 8601 UTC `expires_at` answers carry. */
+export function isoSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}

@@ -35,11 +35,12 @@ describe('twilio serverless:deploy after npm run build', () => {
     expect(config.assetsFolderName).toBe('build/assets');
   });
 
-  test('deploys /token as a public function, built JavaScript only', async () => {
+  test('deploys /token and /vonage-token as public functions, built JavaScript only', async () => {
     const { plan } = await deployPlan();
     const functions = plan.functions.map(({ path, access, filePath }) => ({ path, access, file: filePath.slice(root.length + 1) }));
     expect(functions).toEqual(expect.arrayContaining([
       { path: '/token', access: 'public', file: join('build', 'functions', 'token.js') },
+      { path: '/vonage-token', access: 'public', file: join('build', 'functions', 'vonage-token.js') },
     ]));
     for (const fn of plan.functions) {
       expect(fn.filePath.endsWith('.js')).toBe(true);

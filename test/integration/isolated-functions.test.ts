@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fullTwilioEnv, twilioCredentials } from '../support/fixtures';
+import { fullTwilioEnv, twilioCredentials, vonageEnv, vonageKeys } from '../support/fixtures';
 import { buildDir, root } from '../support/server';
-import { verifyTwilioToken } from '../support/verify';
+import { verifyTwilioToken, verifyVonageToken } from '../support/verify';
 
 /**
  * Runs in a separate Node process inside the isolated folder, so nothing from this repository's
@@ -34,7 +34,7 @@ function runIsolated(functionFile: string, context: object, event: object) {
 
 describe('each built function works alone, as Twilio deploys it', () => {
   test('every function in the build is covered here', () => {
-    expect(readdirSync(join(buildDir, 'functions')).sort()).toEqual(['token.js']);
+    expect(readdirSync(join(buildDir, 'functions')).sort()).toEqual(['token.js', 'vonage-token.js']);
   });
 
   test('token.js loads and mints a verifiable token with only node_modules beside it', async () => {
@@ -44,4 +44,11 @@ describe('each built function works alone, as Twilio deploys it', () => {
     const { payload } = await verifyTwilioToken(body.token, twilioCredentials.API_SECRET);
     expect(payload.grants).toMatchObject({ identity: 'alice' });
   });
+});
+
+test('vonage-token.js loads and mints a verifiable token with only node_modules beside it', async () => {
+  const response = runIsolated('vonage-token.js', vonageEnv(), { identity: 'alice' });
+  expect(response.statusCode).toBe(200);
+  const { payload } = await verifyVonageToken(JSON.parse(response.body).token, vonageKeys().publicKey);
+  expect(payload.sub).toBe('alice');
 });

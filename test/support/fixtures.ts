@@ -1,3 +1,5 @@
+import { generateKeyPairSync, KeyObject } from 'node:crypto';
+
 /** Credentials shaped like Twilio's, generated for the tests; they sign nothing real. */
 export const twilioCredentials = {
   ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
@@ -17,3 +19,40 @@ export const fullTwilioEnv = {
   OUTGOING_SID: outgoingApplicationSid,
   SYNC_SERVICE_SID: syncServiceSid,
 };
+
+export const vonageApplicationId = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+
+export interface VonageKeys {
+  privatePem: string;
+  publicPem: string;
+  publicKey: KeyObject;
+}
+
+let keys: VonageKeys | undefined;
+
+/** One RSA key pair per test process, generated here: no key material lives in the repository. */
+export function vonageKeys(): VonageKeys {
+  if (!keys) {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    keys = {
+      privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+      publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+      publicKey: pair.publicKey,
+    };
+  }
+  return keys;
+}
+
+/** A Vonage deployment with the key inline, as `.env` files usually hold it (one line, `\n` escapes). */
+export function vonageEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { VONAGE_APPLICATION_ID: vonageApplicationId, VONAGE_PRIVATE_KEY: vonageKeys().privatePem.replace(/\n/g, '\\n'), ...extra };
+}
+
+/** The Client SDK paths Vonage documents, written out here independently of the code under test. */
+export const documentedClientSdkPaths = [
+  '/*/users/**', '/*/conversations/**', '/*/sessions/**', '/*/devices/**', '/*/image/**',
+  '/*/media/**', '/*/applications/**', '/*/push/**', '/*/knocking/**', '/*/legs/**',
+];
+
+/** A real-looking Vonage Video session id. */
+export const videoSessionId = '2_MX4xMDB-fjE2MjQ0NzU2NjQwNjd-V2VkIE5vdiAyMyAxNDoxNzowOSBQU1Qg~MjAxMn4wLjQ3MTQ3NTd-';

@@ -77,18 +77,18 @@ export function envFile(values: Record<string, string>): string {
 
 /**
  * twilio-run serving the built functions and assets, as `npm start` runs it. Folders default to
- * the build output; the environment comes only from `env`.
+ * the build output; the Functions' environment comes only from `env`, the process's from `processEnv`.
  */
 export async function startTwilioRun(
   env: Record<string, string>,
-  folders: { functions?: string; assets?: string } = {},
+  options: { functions?: string; assets?: string; processEnv?: Record<string, string> } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
   const twilioRun = require.resolve('twilio-run/bin/twilio-run.js');
   return startProcess([
     twilioRun, 'start', '--port', String(port), '--env', envFile(env),
     // twilio-run joins these onto its working directory, so they must be relative to it.
-    '--functions-folder', relative(root, folders.functions ?? join(buildDir, 'functions')),
-    '--assets-folder', relative(root, folders.assets ?? join(buildDir, 'assets')),
-  ], { env: baseEnv(), port, readyPath: '/token' });
+    '--functions-folder', relative(root, options.functions ?? join(buildDir, 'functions')),
+    '--assets-folder', relative(root, options.assets ?? join(buildDir, 'assets')),
+  ], { env: baseEnv(options.processEnv), port, readyPath: '/token' });
 }

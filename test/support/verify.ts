@@ -1,3 +1,4 @@
+import { KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, JWTPayload, ProtectedHeaderParameters } from 'jose';
 
 /** Verifies a Twilio Access Token with jose, independently of the jsonwebtoken that signed it. */
@@ -7,3 +8,13 @@ export async function verifyTwilioToken(token: string, secret: string): Promise<
 }
 
 export { decodeProtectedHeader };
+
+/** Verifies a Vonage RS256 token with jose against the application's public key. */
+export async function verifyVonageToken(token: string, publicKey: KeyObject): Promise<{ header: ProtectedHeaderParameters; payload: JWTPayload }> {
+  const { payload, protectedHeader } = await jwtVerify(token, publicKey, { algorithms: ['RS256'] });
+  return { header: protectedHeader, payload };
+}
+
+export function without<T extends Record<string, unknown>>(claims: T, ...names: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(claims).filter(([name]) => !names.includes(name)));
+}

@@ -83,14 +83,16 @@ export function readList(env: Env, name: string): string[] | undefined {
  * parsed config (and its KeyObjects) is built once per warm container. A broken configuration is
  * remembered too, so every request answers the same problem without re-parsing.
  */
-export function cachedByVars<T>(names: readonly string[], load: (env: Env) => T): (env: Env) => T {
+export function cachedByVars<T, A extends unknown[] = []>(
+  names: readonly string[], load: (env: Env, ...rest: A) => T,
+): (env: Env, ...rest: A) => T {
   let lastKey: string | undefined;
   let last: { value: T } | { problem: unknown } | undefined;
-  return (env) => {
+  return (env, ...rest) => {
     const key = names.map((name) => env[name] ?? '\u0000unset').join('\u0000');
     if (key !== lastKey || last === undefined) {
       try {
-        last = { value: load(env) };
+        last = { value: load(env, ...rest) };
       } catch (problem) {
         last = { problem };
       }

@@ -1,4 +1,4 @@
-import { Issued, Trace, tokenEndpoint } from '../endpoint';
+import { Host, Issued, isoSeconds, Trace, tokenEndpoint } from '../endpoint';
 import { Problem } from '../problem';
 import { validateIdentity } from '../request/identity';
 import { readListParam, readParam, TokenRequest } from '../request/params';
@@ -6,7 +6,6 @@ import { resolveTtl } from '../request/ttl';
 import { loadTwilioConfig } from './config';
 import { resolveGrants } from './grants';
 import { mintTwilioToken } from './mint';
-import { Host } from '../endpoint';
 
 /** Twilio Video's limit for a room's unique name. */
 const maxRoomLength = 128;
@@ -25,7 +24,7 @@ export function issueTwilioToken(request: TokenRequest, host: Host, trace: Trace
 
   const { token, expiresAt } = mintTwilioToken(config, { identity, ttl, grants, room });
   return {
-    body: { token, identity, grants, ttl, expires_at: new Date(expiresAt * 1000).toISOString() },
+    body: { token, identity, grants, ttl, expires_at: isoSeconds(expiresAt) },
     log: { identity, grants, ttl, room },
   };
 }

@@ -1,0 +1,75 @@
+import { Host, Issued, isoSeconds, Trace, tokenEndpoint } from '../endpoint';
+import { Problem } from '../problem';
+import { validateIdentity } from '../request/identity';
+import { Params, readParam, TokenRequest } from '../request/params';
+import { resolveTtl } from '../request/ttl';
+import { loadVonageConfig, VonageConfig, VideoRole, videoRoles } from './config';
+import { mintVonageClientToken, mintVonageVideoToken } from './mint';
+
+/** Vonage's limit for a video connection's data. */
+const maxConnectionData = 1000;
+/** Video session ids are URL-safe base64 with `~`, `-` and `_` separators. */
+const sessionIdPattern = /^[A-Za-z0-9_~.+/=-]{1,512}$/;
+/** Parameters that only mean something for `kind=video`. */
+const videoParams = ['session_id', 'role', 'data'];
+
+/**
+ * `/vonage-token`: a Client SDK token (`kind=client`, the default) carrying the server's ACL, or a
+ * Video API token (`kind=video`) for one session and role.
+ */
+export function issueVonageToken(request: TokenRequest, host: Host, trace: Trace): Issued {
+  const config = loadVonageConfig(host.env, host.readPrivateAsset);
+  const { params } = request;
+  const identity = validateIdentity(readParam(params, 'identity', 'identity_invalid'));
+  trace.identity = identity;
+  // The ACL is the server's policy; a caller that tries to send one learns so instead of being ignored.
+  if (params.acl !== undefined) {
+    throw new Problem('acl_not_allowed', 'The ACL is set by the server; remove the acl parameter.');
+  }
+  const kind = readParam(params, 'kind', 'kind_invalid') ?? 'client';
+  const ttl = resolveTtl(readParam(params, 'ttl', 'ttl_invalid'), config.ttl);
+
+  if (kind === 'client') return issueClientToken(config, params, identity, ttl);
+  if (kind === 'video') return issueVideoToken(config, params, identity, ttl);
+  throw new Problem('kind_invalid', 'kind must be client or video.');
+}
+
+function issueClientToken(config: VonageConfig, params: Params, identity: string, ttl: number): Issued {
+  const misplaced = videoParams.find((name) => params[name] !== undefined);
+  if (misplaced) throw new Problem('param_invalid', `${misplaced} applies to kind=video only.`);
+  const { token, expiresAt } = mintVonageClientToken(config, identity, ttl);
+  const acl = Object.keys(config.acl.paths);
+  return {
+    body: { token, identity, kind: 'client', ttl, expires_at: isoSeconds(expiresAt), acl },
+    log: { identity, kind: 'client', ttl },
+  };
+}
+
+function issueVideoToken(config: VonageConfig, params: Params, identity: string, ttl: number): Issued {
+  const sessionId = readParam(params, 'session_id', 'session_id_invalid');
+  if (sessionId === undefined) throw new Problem('session_id_missing', 'session_id is required for kind=video.');
+  if (!sessionIdPattern.test(sessionId)) throw new Problem('session_id_invalid', 'session_id is not a Vonage Video session id.');
+  const role = readRole(config, params);
+  const data = readParam(params, 'data', 'data_invalid');
+  if (data !== undefined && [...data].length > maxConnectionData) {
+    throw new Problem('data_invalid', `data must be at most ${maxConnectionData} characters.`);
+  }
+  const { token, expiresAt } = mintVonageVideoToken(config, { sessionId, role, ttl, data });
+  return {
+    body: { token, identity, kind: 'video', ttl, expires_at: isoSeconds(expiresAt), session_id: sessionId, role },
+    log: { identity, kind: 'video', ttl, role },
+  };
+}
+
+function readRole(config: VonageConfig, params: Params): VideoRole {
+  const role = readParam(params, 'role', 'role_invalid') ?? 'publisher';
+  if (!(videoRoles as readonly string[]).includes(role)) {
+    throw new Problem('role_invalid', `role must be one of ${videoRoles.join(', ')}.`);
+  }
+  if (!config.videoRoles.has(role as VideoRole)) {
+    throw new Problem('role_forbidden', `This deployment does not issue ${role} tokens.`);
+  }
+  return role as VideoRole;
+}
+
+export const vonageTokenEndpoint = tokenEndpoint('/vonage-token', issueVonageToken);

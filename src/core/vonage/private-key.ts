@@ -1,0 +1,57 @@
+import { createPrivateKey, KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Env, firstVar, invalidConfig, readVar } from '../config/env';
+
+/** Where the private asset lives on Twilio: `assets/vonage-private.private.key`, never served. */
+export const defaultPrivateKeyAsset = '/vonage-private.key';
+
+/** Variables that hold the key inline: ours first, then the ones Vonage Cloud Runtime injects. */
+const inlineKeyVars = ['VONAGE_PRIVATE_KEY', 'PRIVATE_KEY', 'VCR_PRIVATE_KEY'];
+
+export const privateKeyVars = [...inlineKeyVars, 'VONAGE_PRIVATE_KEY_PATH', 'VONAGE_PRIVATE_KEY_ASSET'];
+
+/** Every way to supply the key, for the message when none is found. */
+export const privateKeySources =
+  'VONAGE_PRIVATE_KEY (or VONAGE_PRIVATE_KEY_PATH, or the private asset assets/vonage-private.private.key on Twilio)';
+
+/**
+ * Finds and parses the application's private key, once per warm container, into a KeyObject:
+ * inline PEM, then a file, then a Twilio private asset (a deployed Twilio variable holds at most
+ * 450 bytes; a 2048-bit PEM is ~1.7 KB). Returns undefined when no source is set.
+ */
+export function loadPrivateKey(env: Env, readPrivateAsset?: (path: string) => string | undefined): KeyObject | undefined {
+  const inline = firstVar(env, inlineKeyVars);
+  if (inline) return parseRsaKey(inline.value, inline.name);
+
+  const path = readVar(env, 'VONAGE_PRIVATE_KEY_PATH');
+  if (path !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw invalidConfig('VONAGE_PRIVATE_KEY_PATH', 'a readable file');
+    }
+    return parseRsaKey(text, 'VONAGE_PRIVATE_KEY_PATH');
+  }
+
+  const asset = readVar(env, 'VONAGE_PRIVATE_KEY_ASSET') ?? defaultPrivateKeyAsset;
+  const text = readPrivateAsset?.(asset);
+  return text === undefined ? undefined : parseRsaKey(text, `the private asset ${asset}`);
+}
+
+/**
+ * Parses PEM text into an RSA KeyObject. `.env` files and dashboards often store the PEM on one
+ * line with literal `\n` escapes; those become newlines. Parse errors are replaced by a message
+ * that names the source only, since OpenSSL's own errors can quote the input.
+ */
+function parseRsaKey(text: string, source: string): KeyObject {
+  const pem = text.replace(/\\n/g, '\n').trim();
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch {
+    throw invalidConfig(source, 'a PEM RSA private key');
+  }
+  if (key.asymmetricKeyType !== 'rsa') throw invalidConfig(source, 'a PEM RSA private key');
+  return key;
+}
