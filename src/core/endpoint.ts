@@ -1,3 +1,5 @@
+import { authenticate } from './auth/authenticate';
+import { Caller } from './auth/caller';
 import { Env } from './config/env';
 import { corsHeaders, readOriginPolicy } from './cors';
 import { logEvent } from './log';
@@ -26,11 +28,11 @@ export interface Trace {
   identity?: string;
 }
 
-export type Issuer = (request: TokenRequest, host: Host, trace: Trace) => Issued | Promise<Issued>;
+export type Issuer = (request: TokenRequest, host: Host, caller: Caller, trace: Trace) => Issued | Promise<Issued>;
 
 /**
- * Wraps an issuer with what every token endpoint shares: CORS, no-store, the problem+json
- * answer for any failure and exactly one log line per issued or refused token.
+ * Wraps an issuer with what every token endpoint shares: CORS, caller authentication, no-store,
+ * the problem+json answer for any failure and exactly one log line per issued or refused token.
  *
  * @example export const vonageTokenEndpoint = tokenEndpoint('/vonage-token', issueVonageToken);
  */
@@ -40,7 +42,9 @@ export function tokenEndpoint(path: string, issue: Issuer): Endpoint {
     let cors: Record<string, string> = { Vary: 'Origin' };
     try {
       cors = corsHeaders(readHeader(request.headers, 'origin'), readOriginPolicy(host.env));
-      const issued = await issue(request, host, trace);
+      const caller = await authenticate(request.params, request.headers, host);
+      trace.identity = caller.identity;
+      const issued = await issue(request, host, caller, trace);
       logEvent({ event: 'token', endpoint: path, outcome: 'issued', status: 200, ...issued.log });
       return jsonReply(200, issued.body, cors);
     } catch (error) {

@@ -1,6 +1,6 @@
 import { Host, Issued, isoSeconds, Trace, tokenEndpoint } from '../endpoint';
 import { Problem } from '../problem';
-import { validateIdentity } from '../request/identity';
+import { Caller, resolveIdentity } from '../auth/caller';
 import { readListParam, readParam, TokenRequest } from '../request/params';
 import { resolveTtl } from '../request/ttl';
 import { loadTwilioConfig } from './config';
@@ -14,11 +14,11 @@ const maxRoomLength = 128;
  * `/token`: a Twilio Access Token for the identity in the request, with the grants this
  * deployment has configured (or the requested subset), for `ttl` seconds.
  */
-export function issueTwilioToken(request: TokenRequest, host: Host, trace: Trace): Issued {
+export function issueTwilioToken(request: TokenRequest, host: Host, caller: Caller, trace: Trace): Issued {
   const config = loadTwilioConfig(host.env);
-  const identity = validateIdentity(readParam(request.params, 'identity', 'identity_invalid'));
+  const identity = resolveIdentity(request.params, caller);
   trace.identity = identity;
-  const grants = resolveGrants(readListParam(request.params, 'grants', 'grant_invalid'), config);
+  const grants = resolveGrants(readListParam(request.params, 'grants', 'grant_invalid'), config, caller.allowed);
   const ttl = resolveTtl(readParam(request.params, 'ttl', 'ttl_invalid'), config.ttl);
   const room = readRoom(request, grants.includes('video'));
 

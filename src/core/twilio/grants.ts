@@ -1,3 +1,4 @@
+import { grantForbidden } from '../auth/caller';
 import { Problem } from '../problem';
 import { TwilioConfig } from './config';
 
@@ -23,13 +24,20 @@ export function availableGrants(config: TwilioConfig): TwilioGrantName[] {
 
 /**
  * The grants a token will carry: every available grant by default, or the requested subset.
- * The server decides what is available; a caller can only narrow it.
+ * The server decides what is available; a grants claim in the caller's credentials (`allowed`)
+ * narrows the default and forbids asking for more; a caller can only narrow it further.
  *
  * @example resolveGrants(['voice', 'video'], config) // ['video', 'voice']
  */
-export function resolveGrants(requested: readonly string[] | undefined, config: TwilioConfig): TwilioGrantName[] {
+export function resolveGrants(
+  requested: readonly string[] | undefined, config: TwilioConfig, allowed?: ReadonlySet<string>,
+): TwilioGrantName[] {
   const available = availableGrants(config);
-  if (requested === undefined) return available;
+  if (requested === undefined) {
+    const permitted = allowed ? available.filter((name) => allowed.has(name)) : available;
+    if (permitted.length === 0) throw grantForbidden('Your credentials allow none of the grants this deployment offers.');
+    return permitted;
+  }
   const known = new Set<string>(twilioGrantNames);
   if (requested.length === 0 || !requested.every((name) => known.has(name))) {
     throw new Problem('grant_invalid', `grants must be a comma-separated subset of ${twilioGrantNames.join(', ')}.`);
@@ -40,5 +48,7 @@ export function resolveGrants(requested: readonly string[] | undefined, config: 
     throw new Problem('grant_unavailable',
       `The ${unavailable} grant is not configured on this deployment (the server sets ${enabledBy[unavailable]}).`);
   }
+  const forbidden = allowed ? wanted.filter((name) => !allowed.has(name)) : [];
+  if (forbidden.length > 0) throw grantForbidden(`Your credentials do not allow the ${forbidden.join(', ')} grant.`);
   return wanted;
 }

@@ -3,6 +3,12 @@ import { Env, invalidConfig, readVar } from '../config/env';
 
 export type VonageAcl = ACL;
 
+/** The server's ACL policy and the name a grants claim uses for it: the preset's, or `custom`. */
+export interface AclPolicy {
+  name: string;
+  acl: VonageAcl;
+}
+
 /**
  * What each Client SDK ACL path lets a user do, per Vonage's Client SDK documentation:
  * - `users`: read and update their own user; `conversations`: create, join and post events;
@@ -37,15 +43,15 @@ const expected = `one of ${Object.keys(aclPresets).join(', ')}, or a JSON object
  * (`{"paths": {...}}` as @vonage/jwt types it, or the bare paths object), each path mapping to a
  * rule with optional `methods` and `filters`.
  *
- * @example readAcl({ VONAGE_ACL: 'messaging' }).paths['/*\/conversations/**'] // {}
+ * @example readAclPolicy({ VONAGE_ACL: 'messaging' }).acl.paths['/*\/conversations/**'] // {}
  */
-export function readAcl(env: Env): VonageAcl {
+export function readAclPolicy(env: Env): AclPolicy {
   const value = readVar(env, 'VONAGE_ACL') ?? 'client-sdk';
   const preset = aclPresets[value];
-  if (preset) return { paths: Object.fromEntries(preset.map((path) => [path, {}])) };
+  if (preset) return { name: value, acl: { paths: Object.fromEntries(preset.map((path) => [path, {}])) } };
   const paths = parseAclPaths(value);
   if (paths === undefined) throw invalidConfig('VONAGE_ACL', expected);
-  return { paths };
+  return { name: 'custom', acl: { paths } };
 }
 
 function parseAclPaths(value: string): Record<string, ACLRule> | undefined {

@@ -1,7 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { cachedByVars, Env, firstVar, invalidConfig, missingConfig, readList, readSeconds } from '../config/env';
 import { TtlPolicy, minTtl } from '../request/ttl';
-import { readAcl, VonageAcl } from './acl';
+import { readAclPolicy, VonageAcl } from './acl';
 import { loadPrivateKey, privateKeySources, privateKeyVars } from './private-key';
 
 /** Vonage's own default token lifetime (15 minutes) and the cap: 24 hours. */
@@ -18,6 +18,8 @@ export interface VonageConfig {
   privateKey: KeyObject;
   /** The ACL every client token carries; callers cannot change it. */
   acl: VonageAcl;
+  /** The ACL's name for grants claims: the preset's, or `custom`. */
+  aclName: string;
   /** The video roles callers may ask for. */
   videoRoles: ReadonlySet<VideoRole>;
   ttl: TtlPolicy;
@@ -42,10 +44,12 @@ export const loadVonageConfig = cachedByVars(variables, (env: Env, readPrivateAs
   if (!uuid.test(applicationId.value)) throw invalidConfig(applicationId.name, 'a Vonage application id (a UUID)');
 
   const maxTtl = readSeconds(env, 'VONAGE_MAX_TTL', vonageMaxTtl, minTtl, vonageMaxTtl);
+  const aclPolicy = readAclPolicy(env);
   return {
     applicationId: applicationId.value.toLowerCase(),
     privateKey,
-    acl: readAcl(env),
+    acl: aclPolicy.acl,
+    aclName: aclPolicy.name,
     videoRoles: readVideoRoles(env),
     ttl: { defaultTtl: readSeconds(env, 'VONAGE_TOKEN_TTL', Math.min(vonageDefaultTtl, maxTtl), minTtl, maxTtl), maxTtl },
   };

@@ -1,6 +1,6 @@
 import { Host, Issued, isoSeconds, Trace, tokenEndpoint } from '../endpoint';
 import { Problem } from '../problem';
-import { validateIdentity } from '../request/identity';
+import { Caller, requireAllowed, resolveIdentity } from '../auth/caller';
 import { Params, readParam, TokenRequest } from '../request/params';
 import { resolveTtl } from '../request/ttl';
 import { loadVonageConfig, VonageConfig, VideoRole, videoRoles } from './config';
@@ -17,10 +17,10 @@ const videoParams = ['session_id', 'role', 'data'];
  * `/vonage-token`: a Client SDK token (`kind=client`, the default) carrying the server's ACL, or a
  * Video API token (`kind=video`) for one session and role.
  */
-export function issueVonageToken(request: TokenRequest, host: Host, trace: Trace): Issued {
+export function issueVonageToken(request: TokenRequest, host: Host, caller: Caller, trace: Trace): Issued {
   const config = loadVonageConfig(host.env, host.readPrivateAsset);
   const { params } = request;
-  const identity = validateIdentity(readParam(params, 'identity', 'identity_invalid'));
+  const identity = resolveIdentity(params, caller);
   trace.identity = identity;
   // The ACL is the server's policy; a caller that tries to send one learns so instead of being ignored.
   if (params.acl !== undefined) {
@@ -29,14 +29,15 @@ export function issueVonageToken(request: TokenRequest, host: Host, trace: Trace
   const kind = readParam(params, 'kind', 'kind_invalid') ?? 'client';
   const ttl = resolveTtl(readParam(params, 'ttl', 'ttl_invalid'), config.ttl);
 
-  if (kind === 'client') return issueClientToken(config, params, identity, ttl);
-  if (kind === 'video') return issueVideoToken(config, params, identity, ttl);
+  if (kind === 'client') return issueClientToken(config, params, caller, identity, ttl);
+  if (kind === 'video') return issueVideoToken(config, params, caller, identity, ttl);
   throw new Problem('kind_invalid', 'kind must be client or video.');
 }
 
-function issueClientToken(config: VonageConfig, params: Params, identity: string, ttl: number): Issued {
+function issueClientToken(config: VonageConfig, params: Params, caller: Caller, identity: string, ttl: number): Issued {
   const misplaced = videoParams.find((name) => params[name] !== undefined);
   if (misplaced) throw new Problem('param_invalid', `${misplaced} applies to kind=video only.`);
+  requireAllowed(caller, config.aclName, `the ${config.aclName} ACL`);
   const { token, expiresAt } = mintVonageClientToken(config, identity, ttl);
   const acl = Object.keys(config.acl.paths);
   return {
@@ -45,11 +46,11 @@ function issueClientToken(config: VonageConfig, params: Params, identity: string
   };
 }
 
-function issueVideoToken(config: VonageConfig, params: Params, identity: string, ttl: number): Issued {
+function issueVideoToken(config: VonageConfig, params: Params, caller: Caller, identity: string, ttl: number): Issued {
   const sessionId = readParam(params, 'session_id', 'session_id_invalid');
   if (sessionId === undefined) throw new Problem('session_id_missing', 'session_id is required for kind=video.');
   if (!sessionIdPattern.test(sessionId)) throw new Problem('session_id_invalid', 'session_id is not a Vonage Video session id.');
-  const role = readRole(config, params);
+  const role = readRole(config, params, caller);
   const data = readParam(params, 'data', 'data_invalid');
   if (data !== undefined && [...data].length > maxConnectionData) {
     throw new Problem('data_invalid', `data must be at most ${maxConnectionData} characters.`);
@@ -61,14 +62,20 @@ function issueVideoToken(config: VonageConfig, params: Params, identity: string,
   };
 }
 
-function readRole(config: VonageConfig, params: Params): VideoRole {
-  const role = readParam(params, 'role', 'role_invalid') ?? 'publisher';
+/**
+ * The video role: as asked, else publisher, or subscriber for a caller whose grants claim allows
+ * only that. The deployment's VONAGE_VIDEO_ROLES and the caller's claim must both allow it.
+ */
+function readRole(config: VonageConfig, params: Params, caller: Caller): VideoRole {
+  const requested = readParam(params, 'role', 'role_invalid');
+  const role = requested ?? (caller.allowed && !caller.allowed.has('publisher') ? 'subscriber' : 'publisher');
   if (!(videoRoles as readonly string[]).includes(role)) {
     throw new Problem('role_invalid', `role must be one of ${videoRoles.join(', ')}.`);
   }
   if (!config.videoRoles.has(role as VideoRole)) {
     throw new Problem('role_forbidden', `This deployment does not issue ${role} tokens.`);
   }
+  requireAllowed(caller, role, `the ${role} role`);
   return role as VideoRole;
 }
 

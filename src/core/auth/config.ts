@@ -1,0 +1,105 @@
+import { createSecretKey, KeyObject } from 'node:crypto';
+import { createRemoteJWKSet } from 'jose';
+import {
+  cachedByVars, Env, invalidConfig, missingConfig, readSeconds, readVar, requireVars,
+} from '../config/env';
+
+export const authModes = ['none', 'passcode', 'jwt', 'vonage'] as const;
+export type AuthMode = (typeof authModes)[number];
+
+/** Asymmetric algorithms an identity provider's key set may use; never `none` or HMAC. */
+export const jwksAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+export type AuthConfig =
+  | { mode: 'none' }
+  | { mode: 'passcode'; passcode: string }
+  | {
+    mode: 'jwt';
+    /** A remote key set (fetched and cached by jose per warm container) or an HS256 secret. */
+    key: ReturnType<typeof createRemoteJWKSet> | KeyObject;
+    /** Fixed by the configuration, never read from the token. */
+    algorithms: string[];
+    issuer?: string;
+    audience?: string;
+    identityClaim: string;
+    grantsClaim?: string;
+    clockTolerance: number;
+  }
+  | { mode: 'vonage'; clockTolerance: number };
+
+const variables = [
+  'AUTH_MODE', 'AUTH_PASSCODE', 'AUTH_JWKS_URL', 'AUTH_JWT_SECRET', 'AUTH_ISSUER', 'AUTH_AUDIENCE',
+  'AUTH_IDENTITY_CLAIM', 'AUTH_GRANTS_CLAIM', 'AUTH_CLOCK_TOLERANCE',
+];
+
+/** HS256 keys shorter than the hash output weaken it (RFC 7518 §3.2). */
+const minSecretBytes = 32;
+const minPasscodeLength = 8;
+
+/**
+ * Reads `AUTH_MODE` and what it needs, once per warm container.
+ *
+ * @example loadAuthConfig({ AUTH_MODE: 'passcode', AUTH_PASSCODE: 'correct horse battery' }).mode // 'passcode'
+ */
+export const loadAuthConfig = cachedByVars(variables, (env: Env): AuthConfig => {
+  const mode = readVar(env, 'AUTH_MODE') ?? 'none';
+  const clockTolerance = readSeconds(env, 'AUTH_CLOCK_TOLERANCE', 30, 0, 300);
+  switch (mode) {
+    case 'none':
+      return { mode };
+    case 'passcode': {
+      const { AUTH_PASSCODE } = requireVars(env, ['AUTH_PASSCODE']);
+      if (AUTH_PASSCODE.length < minPasscodeLength) throw invalidConfig('AUTH_PASSCODE', `at least ${minPasscodeLength} characters`);
+      return { mode, passcode: AUTH_PASSCODE };
+    }
+    case 'jwt':
+      return { mode, clockTolerance, ...readJwtKey(env), ...readClaims(env) };
+    case 'vonage':
+      return { mode, clockTolerance };
+    default:
+      throw invalidConfig('AUTH_MODE', authModes.join(', '));
+  }
+});
+
+function readJwtKey(env: Env) {
+  const jwksUrl = readVar(env, 'AUTH_JWKS_URL');
+  const secret = readVar(env, 'AUTH_JWT_SECRET');
+  if (jwksUrl !== undefined) {
+    // A key set shared by many apps (Google, Auth0, Cognito …) signs tokens for all of them:
+    // without issuer and audience checks, another app's token would be accepted here.
+    const { AUTH_ISSUER, AUTH_AUDIENCE } = requireVars(env, ['AUTH_ISSUER', 'AUTH_AUDIENCE']);
+    return { key: createRemoteJWKSet(parseJwksUrl(jwksUrl)), algorithms: jwksAlgorithms, issuer: AUTH_ISSUER, audience: AUTH_AUDIENCE };
+  }
+  if (secret !== undefined) {
+    if (Buffer.byteLength(secret) < minSecretBytes) throw invalidConfig('AUTH_JWT_SECRET', `at least ${minSecretBytes} bytes`);
+    return {
+      key: createSecretKey(Buffer.from(secret, 'utf8')),
+      algorithms: ['HS256'],
+      issuer: readVar(env, 'AUTH_ISSUER'),
+      audience: readVar(env, 'AUTH_AUDIENCE'),
+    };
+  }
+  throw missingConfig(['AUTH_JWKS_URL (with AUTH_ISSUER and AUTH_AUDIENCE) or AUTH_JWT_SECRET']);
+}
+
+/** Key sets must come over HTTPS; plain HTTP only from this machine, for development and tests. */
+function parseJwksUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalidConfig('AUTH_JWKS_URL', 'an https URL');
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw invalidConfig('AUTH_JWKS_URL', 'an https URL');
+  }
+  return url;
+}
+
+function readClaims(env: Env) {
+  return {
+    identityClaim: readVar(env, 'AUTH_IDENTITY_CLAIM') ?? 'sub',
+    grantsClaim: readVar(env, 'AUTH_GRANTS_CLAIM'),
+  };
+}

@@ -1,0 +1,55 @@
+import { fullTwilioEnv, twilioCredentials, vonageEnv, vonageKeys } from '../support/fixtures';
+import { IdentityProvider } from '../support/identity-provider';
+import { RunningServer, startTwilioRun } from '../support/server';
+import { verifyTwilioToken, verifyVonageToken } from '../support/verify';
+
+const idp = new IdentityProvider();
+let server: RunningServer;
+
+beforeAll(async () => {
+  await idp.start();
+  server = await startTwilioRun({ ...fullTwilioEnv, ...vonageEnv(), ...idp.env({ AUTH_GRANTS_CLAIM: 'rtc' }) });
+});
+afterAll(async () => {
+  await server?.stop();
+  await idp.stop();
+});
+
+describe('AUTH_MODE=jwt under twilio-run', () => {
+  test('/token binds the identity to the bearer token\'s sub and its grants claim', async () => {
+    const jwt = await idp.sign({ sub: 'alice', rtc: ['video'] });
+    const response = await fetch(`${server.url}/token`, { headers: { authorization: `Bearer ${jwt}` } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { token: string; grants: string[] };
+    expect(body.grants).toEqual(['video']);
+    const { payload } = await verifyTwilioToken(body.token, twilioCredentials.API_SECRET);
+    expect(payload.grants).toEqual({ identity: 'alice', video: {} });
+  });
+
+  test('/vonage-token refuses another identity with 403', async () => {
+    const jwt = await idp.sign({ sub: 'alice', rtc: ['client-sdk'] });
+    const ok = await fetch(`${server.url}/vonage-token`, { headers: { authorization: `Bearer ${jwt}` } });
+    const { payload } = await verifyVonageToken(((await ok.json()) as { token: string }).token, vonageKeys().publicKey);
+    expect(payload.sub).toBe('alice');
+    const mismatch = await fetch(`${server.url}/vonage-token?identity=bob`, { headers: { authorization: `Bearer ${jwt}` } });
+    expect(mismatch.status).toBe(403);
+    expect(await mismatch.json()).toMatchObject({ code: 'identity_mismatch' });
+  });
+
+  test('no credentials: 401 with the WWW-Authenticate challenge', async () => {
+    const response = await fetch(`${server.url}/token?identity=alice`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="rtc-token-service"');
+    expect(await response.json()).toMatchObject({ code: 'auth_required' });
+  });
+
+  test('a bad token: 401 invalid_token, never echoed in the answer or the server output', async () => {
+    const forged = `${(await idp.sign({ sub: 'mallory' })).slice(0, -4)}AAAA`;
+    const response = await fetch(`${server.url}/token`, { headers: { authorization: `Bearer ${forged}` } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="rtc-token-service", error="invalid_token"');
+    expect(await response.text()).not.toContain(forged);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.output()).not.toContain(forged);
+  });
+});
