@@ -41,4 +41,17 @@ if (existsSync(join(root, 'assets'))) {
     filter: (path) => !relative(root, path).split(/[\/]/).some((part) => part.startsWith('.')),
   });
 }
+// The page's script, compiled for browsers into the assets it is served with.
+await build({
+  entryPoints: [join(root, 'web', 'app.ts')],
+  // Twilio's runtime answers / with the asset /assets/index.html, so the page lives under /assets/.
+  outfile: join(out, 'assets', 'assets', 'app.js'),
+  bundle: true,
+  platform: 'browser',
+  target: 'es2020',
+  format: 'iife',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 console.log(`built ${relative(root, out) || '.'}: functions/ and assets/`);

@@ -1,0 +1,71 @@
+import type { Browser, Page } from 'playwright-core';
+import { fullTwilioEnv } from '../support/fixtures';
+import { describeInBrowser, launchChromium } from '../support/browser';
+import { fetchFromPage, FetchOutcome, OriginPage } from '../support/origin-page';
+import { RunningServer, startTwilioRun } from '../support/server';
+
+const passcode = 'cross-origin-passcode';
+
+describeInBrowser('a page on another origin calling the service (twilio-run)', () => {
+  let browser: Browser;
+  let appOrigin: OriginPage;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    appOrigin = new OriginPage();
+    await appOrigin.start();
+    [browser, server] = await Promise.all([
+      launchChromium(),
+      startTwilioRun({ ...fullTwilioEnv, AUTH_MODE: 'passcode', AUTH_PASSCODE: passcode, ALLOWED_ORIGINS: `http://127.0.0.1:${appOrigin.port}` }),
+    ]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await appOrigin?.stop();
+  });
+
+  async function fetchFrom(origin: string, url: string, init: Record<string, unknown>): Promise<FetchOutcome> {
+    const page: Page = await browser.newPage();
+    try {
+      await page.goto(`${origin}/`);
+      return await page.evaluate(`(${fetchFromPage})(${JSON.stringify([url, init])})`) as FetchOutcome;
+    } finally {
+      await page.close();
+    }
+  }
+
+  const listed = () => `http://127.0.0.1:${appOrigin.port}`;
+  const unlisted = () => `http://localhost:${appOrigin.port}`;
+  const simpleGet = () => [`${server.url}/token?identity=alice&passcode=${passcode}`, {}] as const;
+  const preflightedPost = () => [`${server.url}/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${passcode}` },
+    body: JSON.stringify({ identity: 'alice', grants: 'video' }),
+  }] as const;
+
+  test('a listed origin gets a token with a plain GET', async () => {
+    const outcome = await fetchFrom(listed(), ...simpleGet());
+    expect(outcome).toMatchObject({ ok: true, status: 200, body: { identity: 'alice' } });
+  });
+
+  test('a listed origin gets a token with a preflighted POST (JSON body, Authorization header)', async () => {
+    const outcome = await fetchFrom(listed(), ...preflightedPost());
+    expect(outcome).toMatchObject({ ok: true, status: 200, body: { identity: 'alice', grants: ['video'] } });
+  });
+
+  test('an unlisted origin is blocked by the browser for a plain GET', async () => {
+    const outcome = await fetchFrom(unlisted(), ...simpleGet());
+    expect(outcome).toEqual({ ok: false, error: 'TypeError: Failed to fetch' });
+  });
+
+  test('an unlisted origin is blocked by the browser for a preflighted POST', async () => {
+    const outcome = await fetchFrom(unlisted(), ...preflightedPost());
+    expect(outcome).toEqual({ ok: false, error: 'TypeError: Failed to fetch' });
+  });
+
+  test('a listed origin can read problems too', async () => {
+    const outcome = await fetchFrom(listed(), `${server.url}/token?identity=alice`, {});
+    expect(outcome).toMatchObject({ ok: true, status: 401, body: { code: 'auth_required' } });
+  });
+});

@@ -1,0 +1,36 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/**
+ * A blank page on its own loopback port: a second origin from which a browser calls the service.
+ * `http://127.0.0.1:<port>` and `http://localhost:<port>` are two different origins on it.
+ */
+export class OriginPage {
+  private server?: Server;
+  port = 0;
+
+  async start(): Promise<void> {
+    this.server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title><p>app</p>');
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** What a page's fetch saw: the JSON body, or that the browser blocked the answer. */
+export type FetchOutcome = { ok: true; status: number; body: Record<string, unknown> } | { ok: false; error: string };
+
+/** Runs in the page: a fetch as an app's code would make it, reporting a CORS block as an outcome. */
+export const fetchFromPage = `async ([url, init]) => {
+  try {
+    const response = await fetch(url, init);
+    return { ok: true, status: response.status, body: await response.json() };
+  } catch (error) {
+    return { ok: false, error: String(error) };
+  }
+}`;
