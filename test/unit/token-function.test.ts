@@ -145,6 +145,18 @@ describe('/token TTL', () => {
     });
   });
 
+  test('expires_at matches the signed exp even when signing straddles a second boundary', async () => {
+    // Our read, AccessToken's (for jti), jsonwebtoken's (for iat), our read: a second ticks over.
+    const clock = [999, 1000, 1000, 1001].map((ms) => now.getTime() + ms);
+    const frozen = Date.now();
+    const clockSpy = jest.spyOn(Date, 'now').mockImplementation(() => clock.shift() ?? frozen + 1001);
+    const response = await invoke(handler, fullTwilioEnv, { identity: 'alice', ttl: '600' });
+    clockSpy.mockRestore();
+    const { payload } = await verifyTwilioToken(response.json().token as string, twilioCredentials.API_SECRET);
+    expect(payload.iat).toBe(nowSeconds + 1);
+    expect(response.json().expires_at).toBe(new Date((nowSeconds + 1 + 600) * 1000).toISOString());
+  });
+
   test('uses TOKEN_TTL as the default and TOKEN_MAX_TTL as the cap', async () => {
     const env = { ...fullTwilioEnv, TOKEN_TTL: '900', TOKEN_MAX_TTL: '1800' };
     expect((await invoke(handler, env, { identity: 'alice' })).json().ttl).toBe(900);
