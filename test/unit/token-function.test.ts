@@ -2,6 +2,7 @@ import { handler } from '../../functions/token';
 import {
   chatServiceSid, fullTwilioEnv, outgoingApplicationSid, pushCredentialSid, syncServiceSid, twilioCredentials,
 } from '../support/fixtures';
+import { freezeClockPerTest } from '../support/clock';
 import { installTwilioGlobals, invoke } from '../support/twilio-runtime';
 import { verifyTwilioToken } from '../support/verify';
 
@@ -9,14 +10,7 @@ const now = new Date('2026-11-21T12:00:00.000Z');
 const nowSeconds = now.getTime() / 1000;
 
 beforeAll(() => installTwilioGlobals());
-beforeEach(() => {
-  jest.useFakeTimers({ now, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-});
+freezeClockPerTest(now);
 
 /** Each grant's payload exactly as Twilio documents it for this deployment's configuration. */
 const expectedGrant = {

@@ -7,6 +7,7 @@ import { handler } from '../../functions/vonage-token';
 import {
   documentedClientSdkPaths, videoSessionId, vonageApplicationId, vonageEnv, vonageKeys,
 } from '../support/fixtures';
+import { freezeClockPerTest } from '../support/clock';
 import { installTwilioGlobals, invoke } from '../support/twilio-runtime';
 import { verifyVonageToken, without } from '../support/verify';
 import { generateClientTokenClaims, tokenGenerateClaims, vonageVerifySignature } from '../support/vonage-reference';
@@ -16,14 +17,7 @@ const nowSeconds = now.getTime() / 1000;
 const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 beforeAll(() => installTwilioGlobals());
-beforeEach(() => {
-  jest.useFakeTimers({ now, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-});
+freezeClockPerTest(now);
 
 const defaultAcl = { paths: Object.fromEntries(documentedClientSdkPaths.map((path) => [path, {}])) };
 
