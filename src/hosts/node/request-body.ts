@@ -1,0 +1,66 @@
+import type { IncomingMessage } from 'node:http';
+import { parse as parseForm } from 'node:querystring';
+import { Problem } from '../../core/problem';
+import { Params } from '../../core/request/params';
+
+/** Token requests are a few hundred bytes; 16 KB leaves room for any legitimate one. */
+export const maxBodyBytes = 16 * 1024;
+
+/** The rest of an oversized body is never read, so the connection cannot carry another request. */
+const tooLarge = () => new Problem('body_too_large', `The request body must be at most ${maxBodyBytes} bytes.`, { Connection: 'close' });
+
+/**
+ * The request body, refused with `body_too_large` as soon as it is known to exceed `limit`:
+ * from Content-Length before reading anything, or while counting a chunked body's bytes.
+ * Rejects too when the client goes away before the body is complete.
+ */
+export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length']) > limit) {
+      reject(tooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.pause();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('the client closed the connection before the body was complete'));
+    });
+  });
+}
+
+/**
+ * Body parameters the way Twilio's runtime reads them: a JSON object, or a form whose repeated
+ * fields become arrays (form field names are taken literally, so `identity[name]` stays one field).
+ * Other content types carry no parameters.
+ *
+ * @example parseBody('application/json', Buffer.from('{"identity":"alice"}')) // { identity: 'alice' }
+ */
+export function parseBody(contentType: string | undefined, body: Buffer): Params {
+  const mediaType = contentType?.split(';')[0].trim().toLowerCase();
+  if (body.length === 0) return {};
+  if (mediaType === 'application/x-www-form-urlencoded') return parseForm(body.toString('utf8'));
+  if (mediaType !== 'application/json') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new Problem('body_invalid', 'The request body is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Problem('body_invalid', 'A JSON request body must be an object of parameters.');
+  }
+  return parsed as Params;
+}
