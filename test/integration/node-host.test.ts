@@ -191,24 +191,38 @@ describe('requests the host refuses itself, in the same problem format', () => {
     expect(response.status).toBe(200);
   });
 
-  test('a body over 16 KB → 413, from its Content-Length', async () => {
+  test('a body over 16 KB → 413, from its Content-Length; the connection stays usable', async () => {
     const body = JSON.stringify({ identity: 'alice', pad: 'x'.repeat(16384) });
     const response = await fetch(`${host.url}/token`, { method: 'POST', headers: { ...listed, 'content-type': 'application/json' }, body });
-    expect(response.headers.get('connection')).toBe('close');
+    expect(response.headers.get('connection')).toBe('keep-alive');
     await expectProblem(response, 413, 'body_too_large');
   });
 
-  test('a chunked body over 16 KB → 413, counted while it streams', async () => {
+  test('a chunked body over 16 KB → 413, counted while it streams, which the client always reads', async () => {
     const chunk = new TextEncoder().encode('x'.repeat(4096));
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent++ < 64) controller.enqueue(chunk);
-        else controller.close();
-      },
-    });
-    const response = await fetch(`${host.url}/token`, { method: 'POST', headers: listed, body, duplex: 'half' } as RequestInit);
-    await expectProblem(response, 413, 'body_too_large');
+    for (let attempt = 0; attempt < 20; attempt++) {
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 64) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const response = await fetch(`${host.url}/token`, { method: 'POST', headers: listed, body, duplex: 'half' } as RequestInit);
+      await expectProblem(response, 413, 'body_too_large');
+    }
+  });
+
+  test('a body declared over 1 MB → 413 at once with Connection: close, without waiting for a byte of it', async () => {
+    const socket = connect(host.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => { received += chunk; });
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write('POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n');
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
+    expect(received).toContain('Connection: close');
+    expect(JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'body_too_large', status: 413 });
   });
 });
 
