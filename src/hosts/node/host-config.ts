@@ -11,7 +11,7 @@ export interface HostConfig {
   domainName?: string;
 }
 
-export const defaultPort = 3000;
+const defaultPort = 3000;
 
 /**
  * Reads the host's settings: the port from `VCR_PORT` (which Vonage Cloud Runtime injects and

@@ -5,14 +5,14 @@ import { logEvent } from '../../core/log';
  * Platforms send SIGTERM and wait about 10 seconds before SIGKILL; a token takes milliseconds, so
  * 5 seconds is ample for in-flight requests and leaves margin.
  */
-export const shutdownGraceMs = 5_000;
+const shutdownGraceMs = 5_000;
 
 /**
  * Stops cleanly on SIGTERM or SIGINT: stop accepting connections, close idle keep-alive ones, let
  * in-flight requests finish with `Connection: close`, then exit 0; exit anyway once the grace
  * period is over, so a hung request cannot keep the old instance alive.
  */
-export function stopGracefullyOnSignals(server: Server, graceMs = shutdownGraceMs): void {
+export function stopGracefullyOnSignals(server: Server): void {
   const inFlight = new Set<ServerResponse>();
   let stopping = false;
   const closeAfterAnswer = (res: ServerResponse) => {
@@ -38,7 +38,7 @@ export function stopGracefullyOnSignals(server: Server, graceMs = shutdownGraceM
     setTimeout(() => {
       logEvent({ event: 'host_stopped', forced: true, in_flight: inFlight.size });
       process.exit(0);
-    }, graceMs).unref();
+    }, shutdownGraceMs).unref();
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

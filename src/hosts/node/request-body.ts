@@ -4,7 +4,7 @@ import { Problem } from '../../core/problem';
 import { Params } from '../../core/request/params';
 
 /** Token requests are a few hundred bytes; 16 KB leaves room for any legitimate one. */
-export const maxBodyBytes = 16 * 1024;
+const maxBodyBytes = 16 * 1024;
 
 /**
  * How much of an oversized body is read and dropped after the 413. A client still sending when
@@ -12,7 +12,7 @@ export const maxBodyBytes = 16 * 1024;
  * streamed upload in six here), so a moderate excess is drained, never buffered, and the
  * connection stays usable; past this the connection is cut.
  */
-export const maxDrainBytes = 1024 * 1024;
+const maxDrainBytes = 1024 * 1024;
 
 function tooLarge(closing: boolean): Problem {
   return new Problem('body_too_large', `The request body must be at most ${maxBodyBytes} bytes.`,
@@ -20,15 +20,15 @@ function tooLarge(closing: boolean): Problem {
 }
 
 /**
- * The request body, refused with `body_too_large` as soon as it is known to exceed `limit`:
+ * The request body, refused with `body_too_large` as soon as it is known to exceed 16 KB:
  * from Content-Length before reading anything, or while counting a chunked body's bytes. A body
  * declared larger than `maxDrainBytes` is refused with `Connection: close` and never read.
  * Rejects too when the client goes away before the body is complete.
  */
-export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer> {
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
+    if (declared > maxBodyBytes) {
       const closing = declared > maxDrainBytes;
       if (!closing) drain(req, 0);
       reject(tooLarge(closing));
@@ -38,7 +38,7 @@ export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Bu
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limit) {
+      if (size <= maxBodyBytes) {
         chunks.push(chunk);
         return;
       }

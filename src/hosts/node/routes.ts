@@ -10,8 +10,8 @@ export type Route =
   | { kind: 'ready' };
 
 /** Vonage Cloud Runtime probes `/_/health`; `/_/ready` follows the same convention. */
-export const healthPath = '/_/health';
-export const readyPath = '/_/ready';
+const healthPath = '/_/health';
+const readyPath = '/_/ready';
 
 /**
  * The route table, built once at start-up: every public and protected Function (protected ones
