@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +32,7 @@ async function startHost(env: Record<string, string>, serverJs = join(buildDir, 
 }
 
 /** A copy of the build with a web page and the Vonage key as a private asset, as a project would ship them. */
-function buildWithAssets(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'host-build-'));
+function buildWithAssets(dir: string): string {
   cpSync(buildDir, join(dir, 'build'), { recursive: true });
   mkdirSync(join(dir, 'build', 'assets', 'css'), { recursive: true });
   writeFileSync(join(dir, 'build', 'assets', 'index.html'), '<!doctype html><title>tokens</title>');
@@ -43,6 +42,7 @@ function buildWithAssets(): string {
   return join(dir, 'build', 'host', 'server.js');
 }
 
+const assetBuild = mkdtempSync(join(tmpdir(), 'host-build-'));
 let host: RunningServer;
 let twilioRun: RunningServer;
 let brokenHost: RunningServer;
@@ -53,11 +53,12 @@ beforeAll(async () => {
     startHost(vcrEnv),
     startTwilioRun(vcrEnv),
     startHost({ ...vcrEnv, VCR_PRIVATE_KEY: 'not a key' }),
-    startHost({ VONAGE_APPLICATION_ID: vonageApplicationId }, buildWithAssets()),
+    startHost({ VONAGE_APPLICATION_ID: vonageApplicationId }, buildWithAssets(assetBuild)),
   ]);
 }, 60000);
 afterAll(async () => {
   await Promise.all([host, twilioRun, brokenHost, assetHost].map((running) => running?.stop()));
+  rmSync(assetBuild, { recursive: true, force: true });
 });
 
 async function json(response: Response): Promise<Record<string, any>> {
