@@ -1,6 +1,8 @@
 // Builds what Twilio deploys: each function bundled into one self-contained CommonJS file
 // (a deployed Function cannot require a sibling source file), and the assets beside them.
 // npm packages stay external: Twilio installs `dependencies` from package.json for every Function.
+// Also builds the Node host (build/host/server.js) that serves the same files anywhere else; it
+// sits outside functions/ and assets/ so Twilio never deploys it.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -20,10 +22,7 @@ function sources(dir) {
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'assets'), { recursive: true });
 
-await build({
-  entryPoints: sources(join(root, 'functions')),
-  outbase: join(root, 'functions'),
-  outdir: join(out, 'functions'),
+const bundle = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -32,6 +31,19 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
+};
+
+await build({
+  ...bundle,
+  entryPoints: sources(join(root, 'functions')),
+  outbase: join(root, 'functions'),
+  outdir: join(out, 'functions'),
+});
+
+await build({
+  ...bundle,
+  entryPoints: [join(root, 'src', 'hosts', 'node', 'main.ts')],
+  outfile: join(out, 'host', 'server.js'),
 });
 
 if (existsSync(join(root, 'assets'))) {
@@ -54,4 +66,4 @@ await build({
   logLevel: 'warning',
 });
 
-console.log(`built ${relative(root, out) || '.'}: functions/ and assets/`);
+console.log(`built ${relative(root, out) || '.'}: functions/, assets/ and host/server.js`);

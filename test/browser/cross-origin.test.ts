@@ -2,11 +2,11 @@ import type { Browser, Page } from 'playwright-core';
 import { fullTwilioEnv } from '../support/fixtures';
 import { describeInBrowser, launchChromium } from '../support/browser';
 import { fetchFromPage, FetchOutcome, OriginPage } from '../support/origin-page';
-import { RunningServer, startTwilioRun } from '../support/server';
+import { hosts, RunningServer } from '../support/server';
 
 const passcode = 'cross-origin-passcode';
 
-describeInBrowser('a page on another origin calling the service (twilio-run)', () => {
+describeInBrowser.each(hosts)('a page on another origin calling the service on %s', (_host, start) => {
   let browser: Browser;
   let appOrigin: OriginPage;
   let server: RunningServer;
@@ -16,7 +16,7 @@ describeInBrowser('a page on another origin calling the service (twilio-run)', (
     await appOrigin.start();
     [browser, server] = await Promise.all([
       launchChromium(),
-      startTwilioRun({ ...fullTwilioEnv, AUTH_MODE: 'passcode', AUTH_PASSCODE: passcode, ALLOWED_ORIGINS: `http://127.0.0.1:${appOrigin.port}` }),
+      start({ ...fullTwilioEnv, AUTH_MODE: 'passcode', AUTH_PASSCODE: passcode, ALLOWED_ORIGINS: `http://127.0.0.1:${appOrigin.port}` }),
     ]);
   });
   afterAll(async () => {

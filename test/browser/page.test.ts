@@ -3,18 +3,18 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { fullTwilioEnv, twilioCredentials, vonageEnv } from '../support/fixtures';
 import { describeInBrowser, launchChromium } from '../support/browser';
-import { root, RunningServer, startTwilioRun } from '../support/server';
+import { hosts, root, RunningServer } from '../support/server';
 import { verifyTwilioToken } from '../support/verify';
 
 const artifacts = join(root, 'test-artifacts');
 
-describeInBrowser('the page, served at / by twilio-run', () => {
+describeInBrowser.each(hosts)('the page, served at / by %s', (_host, start) => {
   let browser: Browser;
   let server: RunningServer;
   let page: Page;
 
   beforeAll(async () => {
-    [browser, server] = await Promise.all([launchChromium(), startTwilioRun({ ...fullTwilioEnv, ...vonageEnv() })]);
+    [browser, server] = await Promise.all([launchChromium(), start({ ...fullTwilioEnv, ...vonageEnv() })]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -40,7 +40,7 @@ describeInBrowser('the page, served at / by twilio-run', () => {
     expect(JSON.parse((await page.locator('#decoded-payload').textContent())!)).toEqual(payload);
 
     mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: join(artifacts, 'page-with-token.png'), fullPage: true });
+    await page.screenshot({ path: join(artifacts, `page-with-token-${_host.replace(/\W+/g, '-')}.png`), fullPage: true });
   });
 
   test('shows a Vonage client token\'s ACL paths', async () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
+import type { HostStarter } from './server';
 
 /** Debian's Chromium (`apt-get install -y chromium`); Playwright's own download cannot work here. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -21,6 +22,12 @@ export function describeInBrowser(name: string, body: () => void): void {
     describe.skip(name, body);
   }
 }
+
+/** `describeInBrowser` once per row, as `describe.each` would. */
+describeInBrowser.each = (rows: ReadonlyArray<[name: string, start: HostStarter]>) =>
+  (name: string, body: (host: string, start: HostStarter) => void): void => {
+    for (const [host, start] of rows) describeInBrowser(name.replace('%s', host), () => body(host, start));
+  };
 
 /** Flags for a headless Chromium on a machine with no network but loopback. */
 export function launchChromium(): Promise<Browser> {

@@ -92,3 +92,17 @@ export async function startTwilioRun(
     '--assets-folder', relative(root, options.assets ?? join(buildDir, 'assets')),
   ], { env: baseEnv(options.processEnv), port, readyPath: '/token' });
 }
+
+/** The production Node host (`build/host/server.js` by default) with only `env`: no .env, no shell variables. */
+export async function startNodeHost(env: Record<string, string>, serverJs = join(buildDir, 'host', 'server.js')): Promise<RunningServer> {
+  const port = await freePort();
+  return startProcess([serverJs], { env: baseEnv({ ...env, VCR_PORT: String(port) }), port, readyPath: '/_/health' });
+}
+
+export type HostStarter = (env: Record<string, string>) => Promise<RunningServer>;
+
+/** Both hosts the functions run on, for tests that must hold on each. */
+export const hosts: ReadonlyArray<[name: string, start: HostStarter]> = [
+  ['twilio-run', (env) => startTwilioRun(env)],
+  ['the Node host', (env) => startNodeHost(env)],
+];

@@ -28,7 +28,8 @@ export interface TwilioConfig {
 const sid = (prefix: string) => new RegExp(`^${prefix}[0-9a-fA-F]{32}$`);
 const sidText = (prefix: string, what: string) => `${what} (${prefix} followed by 32 hex characters)`;
 
-const variables = [
+/** Every variable `/token` reads: setting any of them means this deployment serves Twilio tokens. */
+export const twilioVariables = [
   'ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'CHAT_SERVICE_SID', 'SERVICE_SID', 'OUTGOING_SID',
   'VOICE_INCOMING_ALLOW', 'VOICE_PUSH_CREDENTIAL_SID', 'SYNC_SERVICE_SID', 'TOKEN_TTL', 'TOKEN_MAX_TTL',
 ] as const;
@@ -39,7 +40,7 @@ const variables = [
  *
  * @example loadTwilioConfig({ ACCOUNT_SID: 'AC…', API_KEY: 'SK…', API_SECRET: '…' }).ttl.defaultTtl // 3600
  */
-export const loadTwilioConfig = cachedByVars(variables, (env: Env): TwilioConfig => {
+export const loadTwilioConfig = cachedByVars(twilioVariables, (env: Env): TwilioConfig => {
   const required = requireVars(env, ['ACCOUNT_SID', 'API_KEY', 'API_SECRET']);
   if (!sid('AC').test(required.ACCOUNT_SID)) throw invalidConfig('ACCOUNT_SID', sidText('AC', 'an Account SID'));
   if (!sid('SK').test(required.API_KEY)) throw invalidConfig('API_KEY', sidText('SK', 'an API Key SID'));

@@ -29,14 +29,15 @@ export interface VonageConfig {
 const applicationIdVars = ['VONAGE_APPLICATION_ID', 'API_APPLICATION_ID', 'VCR_API_APPLICATION_ID'];
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const variables = [...applicationIdVars, ...privateKeyVars, 'VONAGE_ACL', 'VONAGE_VIDEO_ROLES', 'VONAGE_TOKEN_TTL', 'VONAGE_MAX_TTL'];
+/** Every variable `/vonage-token` reads: setting any of them means this deployment serves Vonage tokens. */
+export const vonageVariables = [...applicationIdVars, ...privateKeyVars, 'VONAGE_ACL', 'VONAGE_VIDEO_ROLES', 'VONAGE_TOKEN_TTL', 'VONAGE_MAX_TTL'];
 
 /**
  * Reads and validates the Vonage configuration.
  *
  * @example loadVonageConfig(process.env).acl.paths
  */
-export const loadVonageConfig = cachedByVars(variables, (env: Env, readPrivateAsset?: (path: string) => string | undefined): VonageConfig => {
+export const loadVonageConfig = cachedByVars(vonageVariables, (env: Env, readPrivateAsset?: (path: string) => string | undefined): VonageConfig => {
   const applicationId = firstVar(env, applicationIdVars);
   const privateKey = loadPrivateKey(env, readPrivateAsset);
   const missing = [applicationId ? [] : ['VONAGE_APPLICATION_ID'], privateKey ? [] : [privateKeySources]].flat();

@@ -1,0 +1,77 @@
+import { checkReadiness } from '../../src/core/readiness';
+import { fullTwilioEnv, twilioCredentials, vonageApplicationId, vonageEnv, vonageKeys } from '../support/fixtures';
+
+const problemHeaders = { 'Cache-Control': 'no-store', 'Content-Type': 'application/problem+json; charset=utf-8' };
+
+describe('checkReadiness', () => {
+  test('mints and verifies one token per configured vendor', () => {
+    expect(checkReadiness({ env: { ...fullTwilioEnv, ...vonageEnv() } })).toEqual({
+      status: 200,
+      headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8' },
+      body: { status: 'ready', checks: { twilio: 'ok', vonage: 'ok' } },
+    });
+  });
+
+  test('checks only the vendors that have any variable set', () => {
+    expect(checkReadiness({ env: twilioCredentials }).body).toEqual({ status: 'ready', checks: { twilio: 'ok' } });
+    expect(checkReadiness({ env: vonageEnv() }).body).toEqual({ status: 'ready', checks: { vonage: 'ok' } });
+  });
+
+  test('reads the Vonage key the way /vonage-token does: from the variables Vonage Cloud Runtime injects', () => {
+    const env = { VCR_API_APPLICATION_ID: vonageApplicationId, VCR_PRIVATE_KEY: vonageKeys().privatePem };
+    expect(checkReadiness({ env }).body).toEqual({ status: 'ready', checks: { vonage: 'ok' } });
+  });
+
+  test('counts a Vonage key present only as a private asset as configured', () => {
+    const readPrivateAsset = (path: string) => (path === '/vonage-private.key' ? vonageKeys().privatePem : undefined);
+    const reply = checkReadiness({ env: {}, readPrivateAsset });
+    expect(reply).toMatchObject({ status: 503, body: { code: 'config_missing', status: 503 } });
+    expect((reply.body as { detail: string }).detail).toContain('VONAGE_APPLICATION_ID');
+  });
+
+  test('a broken configuration answers 503 with its problem, the body status matching', () => {
+    expect(checkReadiness({ env: { ...twilioCredentials, ACCOUNT_SID: 'ACnot-a-sid' } })).toEqual({
+      status: 503,
+      headers: problemHeaders,
+      body: {
+        type: 'urn:rtc-token-service:problem:config_invalid',
+        title: 'Configuration is not valid',
+        status: 503,
+        detail: 'ACCOUNT_SID is not an Account SID (AC followed by 32 hex characters).',
+        code: 'config_invalid',
+      },
+    });
+  });
+
+  test('one vendor broken makes the whole deployment not ready', () => {
+    const reply = checkReadiness({ env: { ...fullTwilioEnv, VONAGE_ACL: 'everything' } });
+    expect(reply).toMatchObject({ status: 503, body: { code: 'config_missing', status: 503 } });
+  });
+
+  test('a broken ALLOWED_ORIGINS is not ready: every token answer would fail', () => {
+    const reply = checkReadiness({ env: { ...fullTwilioEnv, ALLOWED_ORIGINS: 'app.example.com' } });
+    expect(reply).toMatchObject({ status: 503, body: { code: 'config_invalid' } });
+  });
+
+  test('nothing configured is not ready', () => {
+    expect(checkReadiness({ env: {} })).toEqual({
+      status: 503,
+      headers: problemHeaders,
+      body: {
+        type: 'urn:rtc-token-service:problem:config_missing',
+        title: 'Configuration is missing',
+        status: 503,
+        detail: 'Set ACCOUNT_SID, API_KEY and API_SECRET for /token, or VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY for /vonage-token.',
+        code: 'config_missing',
+      },
+    });
+  });
+
+  test('no answer carries a secret', () => {
+    const env = { ...twilioCredentials, ...vonageEnv({ VONAGE_APPLICATION_ID: 'not-a-uuid' }) };
+    const text = JSON.stringify(checkReadiness({ env }));
+    expect(text).not.toContain(twilioCredentials.API_SECRET);
+    expect(text).not.toContain('not-a-uuid');
+    expect(text).not.toContain('PRIVATE KEY-----');
+  });
+});
