@@ -15,8 +15,8 @@ async function main(): Promise<void> {
   const seconds = quick ? 2 : 10;
   const env = benchEnv();
 
-  const twilioMint = benchTwilioMint(env, quick);
-  const vonageMint = benchVonageMint(env, quick);
+  const twilioMint = await benchTwilioMint(env, quick);
+  const vonageMint = await benchVonageMint(env, quick);
 
   const host = await startNodeHost(env);
   let nodeToken: HttpFigures, nodeVonage: HttpFigures, nodeTrivial: HttpFigures, memory: { afterFirstMiB: number; afterSecondMiB: number };

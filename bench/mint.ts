@@ -44,9 +44,9 @@ export function benchTwilioMint(env: ReturnType<typeof benchEnv>, quick: boolean
 }
 
 /** µs per Vonage client token: this project, @vonage/jwt's tokenGenerate, one raw RS256 signature. */
-export function benchVonageMint(env: ReturnType<typeof benchEnv>, quick: boolean) {
+export async function benchVonageMint(env: ReturnType<typeof benchEnv>, quick: boolean) {
   const config = loadVonageConfig(env);
-  const input = Buffer.from(signingInput(mintVonageClientToken(config, 'alice', 900).token));
+  const input = Buffer.from(signingInput((await mintVonageClientToken(config, 'alice', 900)).token));
   return compare([
     { name: 'project', run: () => mintVonageClientToken(config, 'alice', 900) },
     { name: 'vonageJwt', run: () => tokenGenerate(env.VONAGE_APPLICATION_ID, env.VONAGE_PRIVATE_KEY, { subject: 'alice', acl: config.acl, ttl: 900 }) },

@@ -28,9 +28,9 @@ const nothingConfigured = new Problem('config_missing',
  * arrives. Any problem answers 503 with that problem; a deployment configured for neither vendor
  * is not ready either.
  *
- * @example checkReadiness({ env: process.env }).status // 200 or 503
+ * @example (await checkReadiness({ env: process.env })).status // 200 or 503
  */
-export function checkReadiness(host: Host): Reply {
+export async function checkReadiness(host: Host): Promise<Reply> {
   try {
     readOriginPolicy(host.env);
     const vendors = configuredVendors(host);
@@ -38,7 +38,7 @@ export function checkReadiness(host: Host): Reply {
     const checks: Partial<Record<Vendor, 'ok'>> = {};
     for (const vendor of vendors) {
       if (vendor === 'twilio') probeTwilio(host.env);
-      else probeVonage(host);
+      else await probeVonage(host);
       checks[vendor] = 'ok';
     }
     return jsonReply(200, { status: 'ready', checks });
@@ -66,8 +66,8 @@ function probeTwilio(env: Env): void {
   jwt.verify(token, config.signingKey, { algorithms: ['HS256'] });
 }
 
-function probeVonage(host: Host): void {
+async function probeVonage(host: Host): Promise<void> {
   const config = loadVonageConfig(host.env, host.readPrivateAsset);
-  const { token } = mintVonageClientToken(config, probeIdentity, minTtl);
+  const { token } = await mintVonageClientToken(config, probeIdentity, minTtl);
   jwt.verify(token, createPublicKey(config.privateKey), { algorithms: ['RS256'] });
 }

@@ -45,12 +45,23 @@ function twilioBody(reply: Reply): object | string {
  * `getTwilioClient` is not configuration.
  */
 function contextEnv(context: Context): Env {
-  const env: Record<string, string> = {};
-  for (const [name, property] of Object.entries(Object.getOwnPropertyDescriptors(context))) {
-    if (typeof property.value === 'string') env[name] = property.value;
+  let env = contextEnvs.get(context);
+  if (env === undefined) {
+    const values: Record<string, string> = {};
+    for (const [name, property] of Object.entries(Object.getOwnPropertyDescriptors(context))) {
+      if (typeof property.value === 'string') values[name] = property.value;
+    }
+    env = values;
+    contextEnvs.set(context, env);
   }
   return env;
 }
+
+/**
+ * Twilio builds a new context per request, but a host may hand the same one to every request
+ * (the Node host does); reading its variables once per object saves that work there.
+ */
+const contextEnvs = new WeakMap<Context, Env>();
 
 /** Private assets are files deployed with the Service but never served over HTTP. */
 function readPrivateAsset(path: string): string | undefined {

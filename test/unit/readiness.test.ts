@@ -4,33 +4,33 @@ import { fullTwilioEnv, twilioCredentials, vonageApplicationId, vonageEnv, vonag
 const problemHeaders = { 'Cache-Control': 'no-store', 'Content-Type': 'application/problem+json; charset=utf-8' };
 
 describe('checkReadiness', () => {
-  test('mints and verifies one token per configured vendor', () => {
-    expect(checkReadiness({ env: { ...fullTwilioEnv, ...vonageEnv() } })).toEqual({
+  test('mints and verifies one token per configured vendor', async () => {
+    expect(await checkReadiness({ env: { ...fullTwilioEnv, ...vonageEnv() } })).toEqual({
       status: 200,
       headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8' },
       body: { status: 'ready', checks: { twilio: 'ok', vonage: 'ok' } },
     });
   });
 
-  test('checks only the vendors that have any variable set', () => {
-    expect(checkReadiness({ env: twilioCredentials }).body).toEqual({ status: 'ready', checks: { twilio: 'ok' } });
-    expect(checkReadiness({ env: vonageEnv() }).body).toEqual({ status: 'ready', checks: { vonage: 'ok' } });
+  test('checks only the vendors that have any variable set', async () => {
+    expect((await checkReadiness({ env: twilioCredentials })).body).toEqual({ status: 'ready', checks: { twilio: 'ok' } });
+    expect((await checkReadiness({ env: vonageEnv() })).body).toEqual({ status: 'ready', checks: { vonage: 'ok' } });
   });
 
-  test('reads the Vonage key the way /vonage-token does: from the variables Vonage Cloud Runtime injects', () => {
+  test('reads the Vonage key the way /vonage-token does: from the variables Vonage Cloud Runtime injects', async () => {
     const env = { VCR_API_APPLICATION_ID: vonageApplicationId, VCR_PRIVATE_KEY: vonageKeys().privatePem };
-    expect(checkReadiness({ env }).body).toEqual({ status: 'ready', checks: { vonage: 'ok' } });
+    expect((await checkReadiness({ env })).body).toEqual({ status: 'ready', checks: { vonage: 'ok' } });
   });
 
-  test('counts a Vonage key present only as a private asset as configured', () => {
+  test('counts a Vonage key present only as a private asset as configured', async () => {
     const readPrivateAsset = (path: string) => (path === '/vonage-private.key' ? vonageKeys().privatePem : undefined);
-    const reply = checkReadiness({ env: {}, readPrivateAsset });
+    const reply = await checkReadiness({ env: {}, readPrivateAsset });
     expect(reply).toMatchObject({ status: 503, body: { code: 'config_missing', status: 503 } });
     expect((reply.body as { detail: string }).detail).toContain('VONAGE_APPLICATION_ID');
   });
 
-  test('a broken configuration answers 503 with its problem, the body status matching', () => {
-    expect(checkReadiness({ env: { ...twilioCredentials, ACCOUNT_SID: 'ACnot-a-sid' } })).toEqual({
+  test('a broken configuration answers 503 with its problem, the body status matching', async () => {
+    expect(await checkReadiness({ env: { ...twilioCredentials, ACCOUNT_SID: 'ACnot-a-sid' } })).toEqual({
       status: 503,
       headers: problemHeaders,
       body: {
@@ -43,18 +43,18 @@ describe('checkReadiness', () => {
     });
   });
 
-  test('one vendor broken makes the whole deployment not ready', () => {
-    const reply = checkReadiness({ env: { ...fullTwilioEnv, VONAGE_ACL: 'everything' } });
+  test('one vendor broken makes the whole deployment not ready', async () => {
+    const reply = await checkReadiness({ env: { ...fullTwilioEnv, VONAGE_ACL: 'everything' } });
     expect(reply).toMatchObject({ status: 503, body: { code: 'config_missing', status: 503 } });
   });
 
-  test('a broken ALLOWED_ORIGINS is not ready: every token answer would fail', () => {
-    const reply = checkReadiness({ env: { ...fullTwilioEnv, ALLOWED_ORIGINS: 'app.example.com' } });
+  test('a broken ALLOWED_ORIGINS is not ready: every token answer would fail', async () => {
+    const reply = await checkReadiness({ env: { ...fullTwilioEnv, ALLOWED_ORIGINS: 'app.example.com' } });
     expect(reply).toMatchObject({ status: 503, body: { code: 'config_invalid' } });
   });
 
-  test('nothing configured is not ready', () => {
-    expect(checkReadiness({ env: {} })).toEqual({
+  test('nothing configured is not ready', async () => {
+    expect(await checkReadiness({ env: {} })).toEqual({
       status: 503,
       headers: problemHeaders,
       body: {
@@ -67,9 +67,9 @@ describe('checkReadiness', () => {
     });
   });
 
-  test('no answer carries a secret', () => {
+  test('no answer carries a secret', async () => {
     const env = { ...twilioCredentials, ...vonageEnv({ VONAGE_APPLICATION_ID: 'not-a-uuid' }) };
-    const text = JSON.stringify(checkReadiness({ env }));
+    const text = JSON.stringify(await checkReadiness({ env }));
     expect(text).not.toContain(twilioCredentials.API_SECRET);
     expect(text).not.toContain('not-a-uuid');
     expect(text).not.toContain('PRIVATE KEY-----');

@@ -17,7 +17,7 @@ const videoParams = ['session_id', 'role', 'data'];
  * `/vonage-token`: a Client SDK token (`kind=client`, the default) carrying the server's ACL, or a
  * Video API token (`kind=video`) for one session and role.
  */
-export function issueVonageToken(request: TokenRequest, host: Host, caller: Caller, trace: Trace): Issued {
+export async function issueVonageToken(request: TokenRequest, host: Host, caller: Caller, trace: Trace): Promise<Issued> {
   const config = loadVonageConfig(host.env, host.readPrivateAsset);
   const { params } = request;
   const identity = resolveIdentity(params, caller);
@@ -34,11 +34,11 @@ export function issueVonageToken(request: TokenRequest, host: Host, caller: Call
   throw new Problem('kind_invalid', 'kind must be client or video.');
 }
 
-function issueClientToken(config: VonageConfig, params: Params, caller: Caller, identity: string, ttl: number): Issued {
+async function issueClientToken(config: VonageConfig, params: Params, caller: Caller, identity: string, ttl: number): Promise<Issued> {
   const misplaced = videoParams.find((name) => params[name] !== undefined);
   if (misplaced) throw new Problem('param_invalid', `${misplaced} applies to kind=video only.`);
   requireAllowed(caller, config.aclName, `the ${config.aclName} ACL`);
-  const { token, expiresAt } = mintVonageClientToken(config, identity, ttl);
+  const { token, expiresAt } = await mintVonageClientToken(config, identity, ttl);
   const acl = Object.keys(config.acl.paths);
   return {
     body: { token, identity, kind: 'client', ttl, expires_at: isoSeconds(expiresAt), acl },
@@ -46,7 +46,7 @@ function issueClientToken(config: VonageConfig, params: Params, caller: Caller, 
   };
 }
 
-function issueVideoToken(config: VonageConfig, params: Params, caller: Caller, identity: string, ttl: number): Issued {
+async function issueVideoToken(config: VonageConfig, params: Params, caller: Caller, identity: string, ttl: number): Promise<Issued> {
   const sessionId = readParam(params, 'session_id', 'session_id_invalid');
   if (sessionId === undefined) throw new Problem('session_id_missing', 'session_id is required for kind=video.');
   if (!sessionIdPattern.test(sessionId)) throw new Problem('session_id_invalid', 'session_id is not a Vonage Video session id.');
@@ -55,7 +55,7 @@ function issueVideoToken(config: VonageConfig, params: Params, caller: Caller, i
   if (data !== undefined && [...data].length > maxConnectionData) {
     throw new Problem('data_invalid', `data must be at most ${maxConnectionData} characters.`);
   }
-  const { token, expiresAt } = mintVonageVideoToken(config, { sessionId, role, ttl, data });
+  const { token, expiresAt } = await mintVonageVideoToken(config, { sessionId, role, ttl, data });
   return {
     body: { token, identity, kind: 'video', ttl, expires_at: isoSeconds(expiresAt), session_id: sessionId, role },
     log: { identity, kind: 'video', ttl, role },

@@ -1,5 +1,5 @@
+import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
-import jwt from 'jsonwebtoken';
 import { VonageConfig, VideoRole } from './config';
 
 export interface MintedVonageToken {
@@ -14,7 +14,7 @@ export interface MintedVonageToken {
  *
  * @example mintVonageClientToken(config, 'alice', 900).token
  */
-export function mintVonageClientToken(config: VonageConfig, identity: string, ttl: number): MintedVonageToken {
+export function mintVonageClientToken(config: VonageConfig, identity: string, ttl: number): Promise<MintedVonageToken> {
   const iat = nowSeconds();
   return sign(config, {
     application_id: config.applicationId, iat, exp: iat + ttl, jti: randomUUID(), sub: identity, acl: config.acl,
@@ -33,7 +33,7 @@ export interface VideoTokenSpec {
  * A Vonage Video API client token with the claims @vonage/video's `generateClientToken` makes.
  * `exp` is in seconds: tokens with millisecond expiries effectively never expire.
  */
-export function mintVonageVideoToken(config: VonageConfig, spec: VideoTokenSpec): MintedVonageToken {
+export function mintVonageVideoToken(config: VonageConfig, spec: VideoTokenSpec): Promise<MintedVonageToken> {
   const iat = nowSeconds();
   return sign(config, {
     scope: 'session.connect',
@@ -50,9 +50,13 @@ export function mintVonageVideoToken(config: VonageConfig, spec: VideoTokenSpec)
   });
 }
 
-/** RS256 with the cached KeyObject: the cost is one RSA signature, no PEM parsing. */
-function sign(config: VonageConfig, claims: { iat: number; exp: number } & Record<string, unknown>): MintedVonageToken {
-  const token = jwt.sign(claims, config.privateKey, { algorithm: 'RS256', header: { alg: 'RS256', typ: 'JWT' } });
+/**
+ * RS256 with the cached KeyObject through jose, which signs with Node's asynchronous
+ * `crypto.sign`: the RSA work (the whole cost of a token, no PEM parsing) runs on libuv's thread
+ * pool, so a busy host keeps answering other requests on its main thread meanwhile.
+ */
+async function sign(config: VonageConfig, claims: { iat: number; exp: number } & Record<string, unknown>): Promise<MintedVonageToken> {
+  const token = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(config.privateKey);
   return { token, expiresAt: claims.exp };
 }
 

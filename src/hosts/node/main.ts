@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { logEvent } from '../../core/log';
 import { Problem } from '../../core/problem';
+import { bufferConsoleOutput } from './console-output';
 import { readHostConfig } from './host-config';
 import { stopGracefullyOnSignals } from './lifecycle';
 import { findAssets, findFunctions } from './resources';
@@ -13,6 +14,7 @@ import { createHostServer } from './server';
  * (`build/functions`, `build/assets`) on 0.0.0.0, so the platform's proxy can reach it.
  */
 function main(): void {
+  bufferConsoleOutput();
   // Read once: configuration only changes with a new deployment, which starts a new process.
   const env = Object.freeze(Object.fromEntries(
     Object.entries(process.env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
