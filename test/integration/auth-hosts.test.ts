@@ -1,21 +1,21 @@
 import { fullTwilioEnv, twilioCredentials, vonageEnv, vonageKeys } from '../support/fixtures';
 import { IdentityProvider } from '../support/identity-provider';
-import { RunningServer, startTwilioRun } from '../support/server';
+import { hosts, RunningServer } from '../support/server';
 import { verifyTwilioToken, verifyVonageToken } from '../support/verify';
 
-const idp = new IdentityProvider();
-let server: RunningServer;
+describe.each(hosts)('AUTH_MODE=jwt on %s', (_host, start) => {
+  const idp = new IdentityProvider();
+  let server: RunningServer;
 
-beforeAll(async () => {
-  await idp.start();
-  server = await startTwilioRun({ ...fullTwilioEnv, ...vonageEnv(), ...idp.env({ AUTH_GRANTS_CLAIM: 'rtc' }) });
-});
-afterAll(async () => {
-  await server?.stop();
-  await idp.stop();
-});
+  beforeAll(async () => {
+    await idp.start();
+    server = await start({ ...fullTwilioEnv, ...vonageEnv(), ...idp.env({ AUTH_GRANTS_CLAIM: 'rtc' }) });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await idp.stop();
+  });
 
-describe('AUTH_MODE=jwt under twilio-run', () => {
   test('/token binds the identity to the bearer token\'s sub and its grants claim', async () => {
     const jwt = await idp.sign({ sub: 'alice', rtc: ['video'] });
     const response = await fetch(`${server.url}/token`, { headers: { authorization: `Bearer ${jwt}` } });
