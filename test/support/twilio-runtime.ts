@@ -1,33 +1,11 @@
 import type { ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
+import { TwilioResponse } from '../../src/hosts/node/twilio-response';
 
-/** Behaves like `Twilio.Response`: appendHeader appends, so a header set twice becomes a list. */
-export class ResponseDouble {
-  statusCode = 200;
-  headers: Record<string, string | string[]> = {};
-  body: unknown = null;
-
-  setStatusCode(code: number): this {
-    this.statusCode = code;
-    return this;
-  }
-
-  setBody(body: unknown): this {
-    this.body = body;
-    return this;
-  }
-
-  setHeaders(headers: Record<string, string>): this {
-    this.headers = {};
-    for (const [name, value] of Object.entries(headers)) this.appendHeader(name, value);
-    return this;
-  }
-
-  appendHeader(name: string, value: string): this {
-    const existing = this.headers[name];
-    this.headers[name] = existing === undefined ? value : [existing, value].flat();
-    return this;
-  }
-
+/**
+ * `Twilio.Response` as the Node host implements it (appendHeader appends, setters chain), plus a
+ * reader for the body as a client would receive it.
+ */
+export class ResponseDouble extends TwilioResponse {
   /** The body as the client receives it: Twilio JSON-encodes objects sent as application/json. */
   json(): Record<string, unknown> {
     return (typeof this.body === 'string' ? JSON.parse(this.body) : this.body) as Record<string, unknown>;
