@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   console.log(`\nAll figures: ${file}`);
 }
 
-main().catch((error) => {
+main().then(() => process.exit(0), (error) => {
   console.error(error);
   process.exit(1);
 });

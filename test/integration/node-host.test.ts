@@ -68,6 +68,15 @@ async function outputSettles(server: RunningServer, condition: (output: string) 
   }
 }
 
+/** Waits until a server has written nothing new for 100 ms: earlier requests' log lines are all in. */
+async function outputQuiet(server: RunningServer): Promise<void> {
+  let length = -1;
+  while (length !== server.output().length) {
+    length = server.output().length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('probes', () => {
   test('GET /_/health → 200 without any configuration', async () => {
     const response = await fetch(`${brokenHost.url}/_/health`);
@@ -277,11 +286,14 @@ describe('assets', () => {
 
 describe('logging', () => {
   test('one access-log line per request, without the query string', async () => {
-    const accessLines = () => host.output().split('\n').filter((line) => line.includes('"event":"http"'))
+    // Complete lines only: the host writes its log asynchronously, so the last one may be partial.
+    const accessLines = () => host.output().split('\n').slice(0, -1).filter((line) => line.includes('"event":"http"'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
+    await outputQuiet(host);
     const before = accessLines().length;
     await fetch(`${host.url}/token?identity=log-probe&credential_probe=hunter2`);
     await outputSettles(host, () => accessLines().length > before);
+    await outputQuiet(host);
 
     const added = accessLines().slice(before);
     expect(added).toEqual([{ time: expect.any(String), event: 'http', method: 'GET', path: '/token', status: 200, duration_ms: expect.any(Number) }]);

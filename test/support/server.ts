@@ -32,7 +32,9 @@ export interface RunningServer {
 export async function startProcess(
   args: string[], options: { env: NodeJS.ProcessEnv; port: number; readyPath: string; cwd?: string },
 ): Promise<RunningServer> {
-  const child = spawn(process.execPath, args, { cwd: options.cwd ?? root, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so stopping it also stops what it forked: twilio-run forks a runner per
+  // request, and runners orphaned mid-request keep running and hold our output pipes open.
+  const child = spawn(process.execPath, args, { cwd: options.cwd ?? root, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.on('data', (chunk) => { output += chunk; });
   child.stderr!.on('data', (chunk) => { output += chunk; });
@@ -44,8 +46,10 @@ export async function startProcess(
     process: child,
     output: () => output,
     stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, signal);
+      const code = await exited;
+      killGroup(child.pid!);
+      return code;
     },
   };
   const deadline = Date.now() + 20000;
@@ -60,6 +64,15 @@ export async function startProcess(
   }
   await server.stop();
   throw new Error(`server did not answer within 20 s:\n${output}`);
+}
+
+/** Ends whatever is left of a stopped server's process group (forked runners still busy). */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group is already gone: nothing was left running.
+  }
 }
 
 /** A minimal environment: no developer .env or shell variables leak into the server under test. */
