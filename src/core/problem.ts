@@ -77,7 +77,7 @@ export class Problem extends Error {
 }
 
 /** A URN rather than a URL: RFC 9457 allows non-resolvable type URIs, and the README documents each code. */
-export function problemType(code: ProblemCode): string {
+function problemType(code: ProblemCode): string {
   return `urn:rtc-token-service:problem:${code}`;
 }
 

@@ -36,17 +36,16 @@ export async function authenticate(params: Params, headers: Headers, host: Host)
 
 /** The bearer token, undefined when there is none; other schemes count as none (RFC 6750 §3.1). */
 function bearerToken(headers: Headers): string | undefined {
-  const match = /^Bearer +(\S+) *$/i.exec(readHeader(headers, 'authorization') ?? '');
-  if (match) return match[1];
-  if (/^Bearer\b/i.test(readHeader(headers, 'authorization') ?? '')) throw invalid('The Authorization header is not a well-formed bearer token.');
-  return undefined;
+  const authorization = readHeader(headers, 'authorization') ?? '';
+  if (!/^Bearer\b/i.test(authorization)) return undefined;
+  const match = /^Bearer +(\S+) *$/i.exec(authorization);
+  if (!match) throw invalid('The Authorization header is not a well-formed bearer token.');
+  return match[1];
 }
 
 function requireBearer(headers: Headers): string {
   const token = bearerToken(headers);
-  if (token === undefined) {
-    throw new Problem('auth_required', 'Send your credentials as Authorization: Bearer <token>.', { 'WWW-Authenticate': `Bearer realm="${realm}"` });
-  }
+  if (token === undefined) throw required('Send your credentials as Authorization: Bearer <token>.');
   return token;
 }
 
@@ -55,9 +54,7 @@ function requireBearer(headers: Headers): string {
  * passcode's length nor its matching prefix can be timed.
  */
 function checkPasscode(candidate: string | undefined, passcode: string): void {
-  if (candidate === undefined) {
-    throw new Problem('auth_required', 'Send the passcode as Authorization: Bearer <passcode>.', { 'WWW-Authenticate': `Bearer realm="${realm}"` });
-  }
+  if (candidate === undefined) throw required('Send the passcode as Authorization: Bearer <passcode>.');
   const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
   if (!timingSafeEqual(digest(candidate), digest(passcode))) throw invalid('The passcode is not correct.');
 }
@@ -107,6 +104,11 @@ function verificationProblem(error: unknown): Problem {
   if (error instanceof errors.JWTExpired) return invalid('The token has expired.');
   if (error instanceof errors.JWTClaimValidationFailed) return invalid(`The token's ${error.claim} claim is not acceptable.`);
   return invalid('The token is not valid.');
+}
+
+/** No credentials: a bare challenge, without an error code (RFC 6750 §3.1). */
+function required(detail: string): Problem {
+  return new Problem('auth_required', detail, { 'WWW-Authenticate': `Bearer realm="${realm}"` });
 }
 
 function invalid(detail: string): Problem {

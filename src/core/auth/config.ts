@@ -8,7 +8,7 @@ export const authModes = ['none', 'passcode', 'jwt', 'vonage'] as const;
 export type AuthMode = (typeof authModes)[number];
 
 /** Asymmetric algorithms an identity provider's key set may use; never `none` or HMAC. */
-export const jwksAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+const jwksAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 export type AuthConfig =
   | { mode: 'none' }

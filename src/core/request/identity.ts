@@ -1,7 +1,7 @@
 import { Problem } from '../problem';
 
 /** Twilio Video's documented identity limit; Vonage user names fit within it too. */
-export const maxIdentityLength = 128;
+const maxIdentityLength = 128;
 
 /**
  * Whitespace, control characters and lone surrogates: invisible or ambiguous in logs and UIs,

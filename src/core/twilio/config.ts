@@ -5,7 +5,7 @@ import {
 import { TtlPolicy, minTtl } from '../request/ttl';
 
 /** Twilio's maximum Access Token lifetime: 24 hours. */
-export const twilioMaxTtl = 86400;
+const twilioMaxTtl = 86400;
 
 /** What `/token` needs to mint, validated once per warm container. */
 export interface TwilioConfig {

@@ -14,7 +14,7 @@ const maxRoomLength = 128;
  * `/token`: a Twilio Access Token for the identity in the request, with the grants this
  * deployment has configured (or the requested subset), for `ttl` seconds.
  */
-export function issueTwilioToken(request: TokenRequest, host: Host, caller: Caller, trace: Trace): Issued {
+function issueTwilioToken(request: TokenRequest, host: Host, caller: Caller, trace: Trace): Issued {
   const config = loadTwilioConfig(host.env);
   const identity = resolveIdentity(request.params, caller);
   trace.identity = identity;

@@ -5,8 +5,8 @@ import { readAclPolicy, VonageAcl } from './acl';
 import { loadPrivateKey, privateKeySources, privateKeyVars } from './private-key';
 
 /** Vonage's own default token lifetime (15 minutes) and the cap: 24 hours. */
-export const vonageDefaultTtl = 900;
-export const vonageMaxTtl = 86400;
+const vonageDefaultTtl = 900;
+const vonageMaxTtl = 86400;
 
 export const videoRoles = ['subscriber', 'publisher', 'moderator'] as const;
 export type VideoRole = (typeof videoRoles)[number];

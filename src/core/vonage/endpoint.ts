@@ -17,7 +17,7 @@ const videoParams = ['session_id', 'role', 'data'];
  * `/vonage-token`: a Client SDK token (`kind=client`, the default) carrying the server's ACL, or a
  * Video API token (`kind=video`) for one session and role.
  */
-export async function issueVonageToken(request: TokenRequest, host: Host, caller: Caller, trace: Trace): Promise<Issued> {
+async function issueVonageToken(request: TokenRequest, host: Host, caller: Caller, trace: Trace): Promise<Issued> {
   const config = loadVonageConfig(host.env, host.readPrivateAsset);
   const { params } = request;
   const identity = resolveIdentity(params, caller);
