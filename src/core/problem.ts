@@ -25,15 +25,28 @@ const catalogue = {
   identity_mismatch: [403, 'Identity does not match the credentials'],
   grant_forbidden: [403, 'Grant is not allowed for this caller'],
   auth_unavailable: [503, 'Identity provider is unavailable'],
+  rate_limited: [429, 'Too many requests'],
+  overloaded: [503, 'Service is overloaded'],
+  state_unavailable: [503, 'Shared state is unavailable'],
+  upstream_error: [502, 'Upstream API refused the request'],
+  upstream_unavailable: [503, 'Upstream API is unavailable'],
   not_found: [404, 'Not found'],
   method_not_allowed: [405, 'Method not allowed'],
+  request_invalid: [400, 'Request is not valid HTTP'],
   body_too_large: [413, 'Request body is too large'],
+  headers_too_large: [431, 'Request headers are too large'],
   config_missing: [500, 'Configuration is missing'],
   config_invalid: [500, 'Configuration is not valid'],
   internal_error: [500, 'Internal error'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ProblemCode = keyof typeof catalogue;
+
+/**
+ * Extension members beyond `code` (RFC 9457 §3.2), e.g. `vendor_code` for an upstream API's own
+ * error code. Values are safe to show the caller: never credentials or tokens.
+ */
+export type ProblemExtensions = Readonly<Record<string, string | number>>;
 
 /** The RFC 9457 body, with our `code` extension member. */
 export interface ProblemBody {
@@ -42,6 +55,7 @@ export interface ProblemBody {
   status: number;
   detail: string;
   code: ProblemCode;
+  [extension: string]: string | number;
 }
 
 /**
@@ -56,17 +70,20 @@ export class Problem extends Error {
   readonly title: string;
   /** Extra response headers this problem needs (e.g. `Allow` on a 405). */
   readonly headers: Readonly<Record<string, string>>;
+  readonly extensions: ProblemExtensions;
 
-  constructor(code: ProblemCode, detail: string, headers: Record<string, string> = {}) {
+  constructor(code: ProblemCode, detail: string, headers: Record<string, string> = {}, extensions: ProblemExtensions = {}) {
     super(detail);
     this.name = 'Problem';
     this.code = code;
     [this.status, this.title] = catalogue[code];
     this.headers = headers;
+    this.extensions = extensions;
   }
 
   toBody(): ProblemBody {
     return {
+      ...this.extensions,
       type: problemType(this.code),
       title: this.title,
       status: this.status,
