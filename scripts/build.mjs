@@ -1,22 +1,27 @@
-// Builds what Twilio deploys: each function bundled into one self-contained CommonJS file
-// (a deployed Function cannot require a sibling source file), and the assets beside them.
-// npm packages stay external: Twilio installs `dependencies` from package.json for every Function.
-// Also builds the Node host (build/host/server.js) that serves the same files anywhere else; it
-// sits outside functions/ and assets/ so Twilio never deploys it.
+// Builds what Twilio deploys: one Function per entry of the endpoint table
+// (src/core/endpoints.ts), each bundled into one self-contained CommonJS file (a deployed Function
+// cannot require a sibling source file), and the assets beside them. npm packages stay external:
+// Twilio installs `dependencies` from package.json for every Function. Also builds the Node host
+// (build/host/server.js), which serves the same endpoints anywhere else; it sits outside
+// functions/ and assets/ so Twilio never deploys it.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = process.argv[2] ?? join(root, 'build');
 
-function sources(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+/** The endpoint table's paths, read from the table itself (bundled in memory; its endpoints load lazily, so none runs). */
+async function endpointPaths() {
+  const { outputFiles } = await build({
+    entryPoints: [join(root, 'src', 'core', 'endpoints.ts')], bundle: true, platform: 'node', format: 'cjs',
+    packages: 'external', write: false, logLevel: 'warning',
   });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
+  return module.exports.endpoints.map((entry) => entry.path);
 }
 
 rmSync(out, { recursive: true, force: true });
@@ -33,12 +38,19 @@ const bundle = {
   logLevel: 'warning',
 };
 
-await build({
-  ...bundle,
-  entryPoints: sources(join(root, 'functions')),
-  outbase: join(root, 'functions'),
-  outdir: join(out, 'functions'),
-});
+for (const path of await endpointPaths()) {
+  const name = path.slice(1);
+  await build({
+    ...bundle,
+    stdin: {
+      contents: `import { twilioFunction } from './src/hosts/twilio-functions';\nexport const handler = twilioFunction(${JSON.stringify(path)});\n`,
+      resolveDir: root,
+      sourcefile: `functions/${name}.ts`,
+      loader: 'ts',
+    },
+    outfile: join(out, 'functions', `${name}.js`),
+  });
+}
 
 await build({
   ...bundle,

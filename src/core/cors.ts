@@ -1,4 +1,4 @@
-import { cachedByVars, Env, invalidConfig, readList } from './config/env';
+import { Env, invalidConfig, readList } from './config/env';
 
 /** `*` for any origin, or the exact origins (scheme://host[:port]) allowed to read answers. */
 export type OriginPolicy = '*' | ReadonlySet<string>;
@@ -13,7 +13,7 @@ export const allowedRequestHeaders = 'Authorization, Content-Type';
  * origins. Each entry is normalised through the URL parser so `https://App.example/` matches what
  * a browser sends (`https://app.example`).
  */
-export const readOriginPolicy = cachedByVars(['ALLOWED_ORIGINS'], (env: Env): OriginPolicy => {
+export function readOriginPolicy(env: Env): OriginPolicy {
   const entries = readList(env, 'ALLOWED_ORIGINS');
   if (entries === undefined || (entries.length === 1 && entries[0] === '*')) return '*';
   const origins = new Set<string>();
@@ -25,7 +25,7 @@ export const readOriginPolicy = cachedByVars(['ALLOWED_ORIGINS'], (env: Env): Or
     origins.add(origin);
   }
   return origins;
-});
+}
 
 function parseOrigin(entry: string): string | undefined {
   try {

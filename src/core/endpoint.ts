@@ -1,26 +1,26 @@
 import { authenticate } from './auth/authenticate';
 import { Caller } from './auth/caller';
-import { Env } from './config/env';
-import { corsHeaders, readOriginPolicy } from './cors';
-import { logEvent } from './log';
-import { asProblem } from './problem';
-import { Reply, jsonReply, problemReply } from './reply';
+import { Config, use } from './config/config';
+import { corsHeaders } from './cors';
+import { LogFields } from './log';
+import { asProblem, Problem } from './problem';
+import { jsonReply, problemReply, Reply } from './reply';
 import { readHeader, TokenRequest } from './request/params';
 
-/** What a host offers the core: its variables and, on Twilio, its private assets. */
-export interface Host {
-  env: Env;
-  /** The text of a private asset by its path (e.g. `/vonage-private.key`), where the host has them. */
-  readPrivateAsset?: (path: string) => string | undefined;
+/** What an endpoint produced: the answer, and the fields the request's log line records. */
+export interface Outcome {
+  reply: Reply;
+  /** `outcome`, `code` on refusals, and what was issued: identity, grants, ttl … never the token. */
+  log: LogFields;
 }
 
-/** A token endpoint: a request in, an answer out, whatever host carries it. */
-export type Endpoint = (request: TokenRequest, host: Host) => Promise<Reply>;
+/** A token endpoint: a request and the configuration in, an outcome out, whatever host carries it. */
+export type Endpoint = (request: TokenRequest, config: Config) => Promise<Outcome>;
 
 /** A minted token: the answer's body and the fields its log line records. */
 export interface Issued {
   body: Record<string, unknown>;
-  log: Record<string, unknown>;
+  log: LogFields;
 }
 
 /** Facts learnt while handling a request that a refusal's log line should keep. */
@@ -28,32 +28,34 @@ export interface Trace {
   identity?: string;
 }
 
-export type Issuer = (request: TokenRequest, host: Host, caller: Caller, trace: Trace) => Issued | Promise<Issued>;
+export type Issuer = (request: TokenRequest, config: Config, caller: Caller, trace: Trace) => Issued | Promise<Issued>;
 
 /**
  * Wraps an issuer with what every token endpoint shares: CORS, caller authentication, no-store,
- * the problem+json answer for any failure and exactly one log line per issued or refused token.
+ * and the problem+json answer for any failure.
  *
- * @example export const vonageTokenEndpoint = tokenEndpoint('/vonage-token', issueVonageToken);
+ * @example export const vonageTokenEndpoint = tokenEndpoint(issueVonageToken);
  */
-export function tokenEndpoint(path: string, issue: Issuer): Endpoint {
-  return async (request, host) => {
+export function tokenEndpoint(issue: Issuer): Endpoint {
+  return async (request, config) => {
     const trace: Trace = {};
     let cors: Record<string, string> = { Vary: 'Origin' };
     try {
-      cors = corsHeaders(readHeader(request.headers, 'origin'), readOriginPolicy(host.env));
-      const caller = await authenticate(request.params, request.headers, host);
+      cors = corsHeaders(readHeader(request.headers, 'origin'), use(config.cors));
+      const caller = await authenticate(request, use(config.auth));
       trace.identity = caller.identity;
-      const issued = await issue(request, host, caller, trace);
-      logEvent({ event: 'token', endpoint: path, outcome: 'issued', status: 200, ...issued.log });
-      return jsonReply(200, issued.body, cors);
+      const issued = await issue(request, config, caller, trace);
+      return { reply: jsonReply(200, issued.body, cors), log: { outcome: 'issued', ...issued.log } };
     } catch (error) {
       const problem = asProblem(error);
-      logEvent({
-        event: 'token', endpoint: path, outcome: 'refused', status: problem.status, code: problem.code,
-        identity: trace.identity,
-      });
-      return problemReply(problem, cors);
+      return {
+        reply: problemReply(problem, cors),
+        log: {
+          outcome: 'refused', code: problem.code, identity: trace.identity,
+          // An unexpected error's message or stack could hold secrets: its class name is enough to start from.
+          ...(error instanceof Problem ? {} : { error: error instanceof Error ? error.name : typeof error }),
+        },
+      };
     }
   };
 }

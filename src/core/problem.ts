@@ -33,6 +33,7 @@ const catalogue = {
   not_found: [404, 'Not found'],
   method_not_allowed: [405, 'Method not allowed'],
   request_invalid: [400, 'Request is not valid HTTP'],
+  request_timeout: [408, 'Request took too long to arrive'],
   body_too_large: [413, 'Request body is too large'],
   headers_too_large: [431, 'Request headers are too large'],
   config_missing: [500, 'Configuration is missing'],

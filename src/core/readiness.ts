@@ -1,73 +1,81 @@
-import { createPublicKey } from 'node:crypto';
-import jwt from 'jsonwebtoken';
-import { Env, readVar } from './config/env';
-import { readOriginPolicy } from './cors';
-import { Host } from './endpoint';
+import { verifyJwt } from './auth/verify-jwt';
+import { Config, configProblems, use, Vendor } from './config/config';
+import { invalidConfig } from './config/env';
 import { asProblem, Problem } from './problem';
 import { jsonReply, problemReply, Reply } from './reply';
 import { minTtl } from './request/ttl';
-import { loadTwilioConfig, twilioVariables } from './twilio/config';
-import { availableGrants } from './twilio/grants';
-import { mintTwilioToken } from './twilio/mint';
-import { loadVonageConfig, vonageVariables } from './vonage/config';
-import { mintVonageClientToken } from './vonage/mint';
-import { defaultPrivateKeyAsset } from './vonage/private-key';
 
 /** The identity readiness tokens are minted for; they are verified and dropped, never sent. */
 const probeIdentity = 'readiness-probe';
 
-type Vendor = 'twilio' | 'vonage';
+/** A real mint-and-verify at most this often: readiness probes are unauthenticated, RSA is not free. */
+const probeIntervalMs = 60_000;
 
 const nothingConfigured = new Problem('config_missing',
   'Set ACCOUNT_SID, API_KEY and API_SECRET for /token, or VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY for /vonage-token.');
 
 /**
- * Whether this deployment is ready to issue tokens: for each vendor it is configured for (any of
- * that vendor's variables set, or the Vonage key present as a private asset), load the config,
- * mint one token and verify it, so a key that parses but cannot sign is caught before traffic
- * arrives. Any problem answers 503 with that problem; a deployment configured for neither vendor
- * is not ready either.
+ * Readiness for one configuration: 503 with exactly the problem a token request would get while
+ * the configuration is broken (CORS, auth, or a vendor that is set up); otherwise one token per
+ * vendor minted and verified, so a key that parses but cannot sign is caught before traffic
+ * arrives. The probe's result is kept for a minute and shared by concurrent callers, so hammering
+ * the probe costs no RSA work.
  *
- * @example (await checkReadiness({ env: process.env })).status // 200 or 503
+ * @example const ready = createReadiness(config); (await ready()).status // 200 or 503
  */
-export async function checkReadiness(host: Host): Promise<Reply> {
+export function createReadiness(config: Config, now: () => number = Date.now): () => Promise<Reply> {
+  const [broken] = configProblems(config);
+  const settled = broken ?? (config.vendors.length === 0 ? nothingConfigured : undefined);
+  if (settled !== undefined) {
+    const reply = notReady(settled);
+    return () => Promise.resolve(reply);
+  }
+  let last: { at: number; reply: Promise<Reply> } | undefined;
+  return () => {
+    if (last === undefined || now() - last.at >= probeIntervalMs) {
+      last = { at: now(), reply: probe(config) };
+    }
+    return last.reply;
+  };
+}
+
+async function probe(config: Config): Promise<Reply> {
+  const checks: Partial<Record<Vendor, 'ok'>> = {};
   try {
-    readOriginPolicy(host.env);
-    const vendors = configuredVendors(host);
-    if (vendors.length === 0) throw nothingConfigured;
-    const checks: Partial<Record<Vendor, 'ok'>> = {};
-    for (const vendor of vendors) {
-      if (vendor === 'twilio') probeTwilio(host.env);
-      else await probeVonage(host);
+    for (const vendor of config.vendors) {
+      await (vendor === 'twilio' ? probeTwilio(config) : probeVonage(config));
       checks[vendor] = 'ok';
     }
     return jsonReply(200, { status: 'ready', checks });
   } catch (error) {
-    return problemReply(asProblem(error), {}, 503);
+    return notReady(asProblem(error));
   }
 }
 
-function configuredVendors(host: Host): Vendor[] {
-  const anySet = (names: readonly string[]) => names.some((name) => readVar(host.env, name) !== undefined);
-  const vendors: Vendor[] = [];
-  if (anySet(twilioVariables)) vendors.push('twilio');
-  if (anySet(vonageVariables) || hasPrivateKeyAsset(host)) vendors.push('vonage');
-  return vendors;
+/** The body's status says 503 too, as RFC 9457 requires of a problem answered with another status. */
+function notReady(problem: Problem): Reply {
+  return problemReply(problem, {}, 503);
 }
 
-function hasPrivateKeyAsset(host: Host): boolean {
-  const asset = readVar(host.env, 'VONAGE_PRIVATE_KEY_ASSET') ?? defaultPrivateKeyAsset;
-  return host.readPrivateAsset?.(asset) !== undefined;
+async function probeTwilio(config: Config): Promise<void> {
+  const twilio = use(config.twilio);
+  const [{ mintTwilioToken }, { availableGrants }] = await Promise.all([import('./twilio/mint'), import('./twilio/grants')]);
+  const { token } = mintTwilioToken(twilio, { identity: probeIdentity, ttl: minTtl, grants: availableGrants(twilio) });
+  await verifyMinted(verifyJwt(token, twilio.signingKey, { algorithms: ['HS256'], clockTolerance: 0 }), 'API_SECRET');
 }
 
-function probeTwilio(env: Env): void {
-  const config = loadTwilioConfig(env);
-  const { token } = mintTwilioToken(config, { identity: probeIdentity, ttl: minTtl, grants: availableGrants(config) });
-  jwt.verify(token, config.signingKey, { algorithms: ['HS256'] });
+async function probeVonage(config: Config): Promise<void> {
+  const vonage = use(config.vonage);
+  const { mintVonageClientToken } = await import('./vonage/mint');
+  const { token } = await mintVonageClientToken(vonage, probeIdentity, minTtl);
+  await verifyMinted(verifyJwt(token, vonage.publicKey, { algorithms: ['RS256'], clockTolerance: 0 }), 'VONAGE_PRIVATE_KEY');
 }
 
-async function probeVonage(host: Host): Promise<void> {
-  const config = loadVonageConfig(host.env, host.readPrivateAsset);
-  const { token } = await mintVonageClientToken(config, probeIdentity, minTtl);
-  jwt.verify(token, createPublicKey(config.privateKey), { algorithms: ['RS256'] });
+/** A token this service just signed that does not verify means the key is unusable. */
+async function verifyMinted(verification: Promise<unknown>, variable: string): Promise<void> {
+  try {
+    await verification;
+  } catch {
+    throw invalidConfig(variable, 'a key that signs verifiable tokens');
+  }
 }

@@ -1,34 +1,58 @@
-import '@twilio-labs/serverless-runtime-types';
+/// <reference types="@twilio-labs/serverless-runtime-types" />
 import type {
   Context, ServerlessCallback, ServerlessEventObject, ServerlessFunctionSignature,
 } from '@twilio-labs/serverless-runtime-types/types';
+import { openAccessWarning } from '../core/auth/open-access';
+import { Config, loadConfig } from '../core/config/config';
 import { Env } from '../core/config/env';
 import { Endpoint } from '../core/endpoint';
+import { endpointAt } from '../core/endpoints';
+import { logLine } from '../core/log';
 import { Reply } from '../core/reply';
 import { Headers } from '../core/request/params';
 
 /** `event` as Twilio's runtime builds it: query and body merged, plus the request's headers. */
 export type TwilioEvent = ServerlessEventObject<Record<string, unknown>, Headers>;
 
+/** What a warm container keeps between requests: its configuration and the endpoint's code. */
+interface Warm {
+  config: Config;
+  endpoint: Promise<Endpoint>;
+}
+
 /**
- * Adapts a core endpoint to the Twilio Functions contract, so `functions/*.ts` stay one line.
- * The same handler runs under twilio-run, on Twilio's runtime and under the Node host.
+ * The Twilio Function for the endpoint at `path`; the build makes one per entry of the endpoint
+ * table. Configuration is read from the first request's context and kept for the container's
+ * life: Twilio only changes it with a new deployment, which starts new containers.
  *
- * @example export const handler = twilioFunction(twilioTokenEndpoint);
+ * @example export const handler = twilioFunction('/token');
  */
-export function twilioFunction(endpoint: Endpoint): ServerlessFunctionSignature<{}, TwilioEvent> {
+export function twilioFunction(path: string): ServerlessFunctionSignature<{}, TwilioEvent> {
+  let warm: Warm | undefined;
   return async (context: Context, event: TwilioEvent, callback: ServerlessCallback): Promise<void> => {
+    warm ??= warmUp(context, path);
     const { request, ...params } = event;
-    const reply = await endpoint(
-      { params, headers: request?.headers ?? {} },
-      { env: contextEnv(context), readPrivateAsset },
-    );
+    const outcome = await (await warm.endpoint)({ params, headers: request?.headers ?? {} }, warm.config);
+    console.log(logLine({ event: 'token', endpoint: path, status: outcome.reply.status, ...outcome.log }));
     const response = new Twilio.Response();
-    response.setStatusCode(reply.status);
-    for (const [name, value] of Object.entries(reply.headers)) response.appendHeader(name, value);
-    response.setBody(twilioBody(reply));
+    response.setStatusCode(outcome.reply.status);
+    for (const [name, value] of Object.entries(outcome.reply.headers)) response.appendHeader(name, value);
+    response.setBody(twilioBody(outcome.reply));
     callback(null, response);
   };
+}
+
+function warmUp(context: Context, path: string): Warm {
+  const env = contextEnv(context);
+  const config = loadConfig(env, readPrivateAsset);
+  const warning = openAccessWarning(config);
+  // On a developer's machine AUTH_MODE=none is the convenient default; anywhere else it is a hole.
+  if (warning !== undefined && !isLocal(env)) console.log(logLine(warning));
+  return { config, endpoint: endpointAt(path) };
+}
+
+function isLocal(env: Env): boolean {
+  return /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(env.DOMAIN_NAME ?? '') || ['development', 'test'].includes(env.NODE_ENV ?? '');
 }
 
 /**
@@ -45,23 +69,12 @@ function twilioBody(reply: Reply): object | string {
  * `getTwilioClient` is not configuration.
  */
 function contextEnv(context: Context): Env {
-  let env = contextEnvs.get(context);
-  if (env === undefined) {
-    const values: Record<string, string> = {};
-    for (const [name, property] of Object.entries(Object.getOwnPropertyDescriptors(context))) {
-      if (typeof property.value === 'string') values[name] = property.value;
-    }
-    env = values;
-    contextEnvs.set(context, env);
+  const values: Record<string, string> = {};
+  for (const [name, property] of Object.entries(Object.getOwnPropertyDescriptors(context))) {
+    if (typeof property.value === 'string') values[name] = property.value;
   }
-  return env;
+  return values;
 }
-
-/**
- * Twilio builds a new context per request, but a host may hand the same one to every request
- * (the Node host does); reading its variables once per object saves that work there.
- */
-const contextEnvs = new WeakMap<Context, Env>();
 
 /** Private assets are files deployed with the Service but never served over HTTP. */
 function readPrivateAsset(path: string): string | undefined {

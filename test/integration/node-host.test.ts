@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import {
   chatServiceSid, outgoingApplicationSid, twilioCredentials, videoSessionId, vonageApplicationId, vonageKeys,
 } from '../support/fixtures';
-import { buildDir, root, RunningServer, startNodeHost, startTwilioRun } from '../support/server';
+import { baseEnv, buildDir, freePort, root, RunningServer, startNodeHost, startTwilioRun } from '../support/server';
 import { decodeProtectedHeader, verifyTwilioToken, verifyVonageToken, without } from '../support/verify';
 
 const { privatePem, publicKey } = vonageKeys();
@@ -39,20 +40,51 @@ function buildWithAssets(dir: string): string {
 const assetBuild = mkdtempSync(join(tmpdir(), 'host-build-'));
 let host: RunningServer;
 let twilioRun: RunningServer;
-let brokenHost: RunningServer;
+let emptyHost: RunningServer;
 let assetHost: RunningServer;
 
 beforeAll(async () => {
-  [host, twilioRun, brokenHost, assetHost] = await Promise.all([
+  [host, twilioRun, emptyHost, assetHost] = await Promise.all([
     startNodeHost(vcrEnv),
     startTwilioRun(vcrEnv),
-    startNodeHost({ ...vcrEnv, VCR_PRIVATE_KEY: 'not a key' }),
+    startNodeHost({}),
     startNodeHost({ VONAGE_APPLICATION_ID: vonageApplicationId }, buildWithAssets(assetBuild)),
   ]);
 }, 60000);
 afterAll(async () => {
-  await Promise.all([host, twilioRun, brokenHost, assetHost].map((running) => running?.stop()));
+  await Promise.all([host, twilioRun, emptyHost, assetHost].map((running) => running?.stop()));
   rmSync(assetBuild, { recursive: true, force: true });
+});
+
+/** Runs the host to its exit, for configurations that must stop start-up. */
+function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(buildDir, 'host', 'server.js')], { env: baseEnv({ VCR_PORT: '65535', ...env }) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('start-up', () => {
+  test.each([
+    ['VCR_PRIVATE_KEY', { ...vcrEnv, VCR_PRIVATE_KEY: 'not a key' }, 'VCR_PRIVATE_KEY is not a PEM RSA private key.'],
+    ['TOKEN_TTL', { ...vcrEnv, TOKEN_TTL: '10years' }, 'TOKEN_TTL is not a whole number of seconds between 60 and 86400.'],
+    ['AUTH_MODE', { ...vcrEnv, AUTH_MODE: 'JWT' }, 'AUTH_MODE is not none, passcode, jwt, vonage.'],
+    ['AUTH_PASSCODE', { ...vcrEnv, AUTH_MODE: 'passcode', AUTH_PASSCODE: 'seven77' }, 'AUTH_PASSCODE is not at least 8 characters.'],
+    ['AUTH_ISSUER', { ...vcrEnv, AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_AUDIENCE: 'app' }, 'Set AUTH_ISSUER in the environment or .env file.'],
+    ['PORT', { PORT: 'eighty', VCR_PORT: '' }, 'PORT is not a TCP port between 1 and 65535.'],
+  ])('a broken %s stops start-up with one line naming it, never its value', async (_name, env, detail) => {
+    const { code, stdout, stderr } = await runToExit(env);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const lines = stderr.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ event: 'host_start_failed', detail });
+    for (const value of Object.values(env)) if (value.length > 6 && !detail.includes(value)) expect(stderr).not.toContain(value);
+  });
 });
 
 async function json(response: Response): Promise<Record<string, any>> {
@@ -79,7 +111,7 @@ async function outputQuiet(server: RunningServer): Promise<void> {
 
 describe('probes', () => {
   test('GET /_/health → 200 without any configuration', async () => {
-    const response = await fetch(`${brokenHost.url}/_/health`);
+    const response = await fetch(`${emptyHost.url}/_/health`);
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await json(response)).toEqual({ status: 'ok' });
@@ -92,14 +124,18 @@ describe('probes', () => {
     expect(await json(response)).toEqual({ status: 'ready', checks: { twilio: 'ok', vonage: 'ok' } });
   });
 
-  test('GET /_/ready → 503 with the problem when configuration is broken, naming the variable only', async () => {
-    const response = await fetch(`${brokenHost.url}/_/ready`);
+  test('GET /_/ready → 503 with the problem a token request gets when no vendor is configured', async () => {
+    const response = await fetch(`${emptyHost.url}/_/ready`);
     expect(response.status).toBe(503);
     expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
     expect(await json(response)).toEqual({
-      type: 'urn:rtc-token-service:problem:config_invalid', title: 'Configuration is not valid', status: 503,
-      detail: 'VCR_PRIVATE_KEY is not a PEM RSA private key.', code: 'config_invalid',
+      type: 'urn:rtc-token-service:problem:config_missing', title: 'Configuration is missing', status: 503,
+      detail: 'Set ACCOUNT_SID, API_KEY and API_SECRET for /token, or VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY for /vonage-token.',
+      code: 'config_missing',
     });
+    const token = await fetch(`${emptyHost.url}/token?identity=alice`);
+    expect(token.status).toBe(500);
+    expect(await json(token)).toMatchObject({ code: 'config_missing', detail: 'Set ACCOUNT_SID, API_KEY, API_SECRET in the environment or .env file.' });
   });
 
   test('readiness reads the Vonage key from the private asset, as /vonage-token does', async () => {
@@ -296,7 +332,10 @@ describe('logging', () => {
     await outputQuiet(host);
 
     const added = accessLines().slice(before);
-    expect(added).toEqual([{ time: expect.any(String), event: 'http', method: 'GET', path: '/token', status: 200, duration_ms: expect.any(Number) }]);
+    expect(added).toEqual([{
+      time: expect.any(String), event: 'http', method: 'GET', path: '/token', status: 200, duration_ms: expect.any(Number),
+      outcome: 'issued', identity: 'log-probe', grants: ['video', 'chat', 'voice'], ttl: 3600,
+    }]);
     expect(host.output()).not.toContain('hunter2');
     expect(host.output()).not.toContain('credential_probe');
   });
@@ -316,7 +355,7 @@ describe('logging', () => {
   test('no key material, secret or token in any output', async () => {
     const { token } = await json(await fetch(`${host.url}/vonage-token?identity=output-probe`));
     await outputSettles(host, (output) => output.includes('"identity":"output-probe"'));
-    for (const server of [host, brokenHost, assetHost]) {
+    for (const server of [host, emptyHost, assetHost]) {
       for (const line of keyLines) expect(server.output()).not.toContain(line);
       expect(server.output()).not.toContain(twilioCredentials.API_SECRET);
     }
@@ -329,7 +368,7 @@ describe('binding', () => {
 
   test('listens on 0.0.0.0, every interface', () => {
     const started = host.output().split('\n').find((line) => line.includes('"event":"host_started"'));
-    expect(JSON.parse(started!)).toMatchObject({ address: `0.0.0.0:${host.port}`, functions: ['/token', '/vonage-token'] });
+    expect(JSON.parse(started!)).toMatchObject({ address: `0.0.0.0:${host.port}`, endpoints: ['/token', '/vonage-token'], vendors: ['twilio', 'vonage'] });
   });
 
   (external ? test : test.skip)(`answers on this machine's own address ${external?.address ?? '(this machine has no non-loopback IPv4 address: skipped)'}`, async () => {
@@ -338,7 +377,106 @@ describe('binding', () => {
   });
 });
 
+describe('requests Node refuses before any handler runs, answered as problems', () => {
+  /** Sends raw bytes and resolves with everything the host answered before closing. */
+  function raw(request: string | Buffer): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = connect(host.port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk) => { received += chunk; });
+      socket.once('close', () => resolve(received));
+      socket.write(request);
+    });
+  }
+
+  function problemIn(answer: string): Record<string, unknown> {
+    return JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+  }
+
+  test.each([
+    ['a malformed Content-Length', 'POST /token HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\n\r\n'],
+    ['two different Content-Lengths', 'POST /token HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd'],
+    ['a malformed request line', 'G@T /token?identity=alice HTTP/1.1\r\nHost: x\r\n\r\n'],
+  ])('%s → 400 request_invalid', async (_name, request) => {
+    const answer = await raw(request);
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(answer).toContain('Content-Type: application/problem+json; charset=utf-8');
+    expect(answer).toContain('Connection: close');
+    expect(problemIn(answer)).toEqual({
+      type: 'urn:rtc-token-service:problem:request_invalid', title: 'Request is not valid HTTP', status: 400,
+      detail: 'The request is not valid HTTP/1.1.', code: 'request_invalid',
+    });
+  });
+
+  test('a raw non-ASCII byte in the target → 400 request_invalid', async () => {
+    const answer = await raw(Buffer.concat([Buffer.from('GET /token?identity=a'), Buffer.from([0xff]), Buffer.from('b HTTP/1.1\r\nHost: x\r\n\r\n')]));
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(problemIn(answer)).toMatchObject({ code: 'request_invalid', status: 400 });
+  });
+
+  test('headers over 16 KB → 431 headers_too_large', async () => {
+    const answer = await raw(`GET /token?identity=alice HTTP/1.1\r\nHost: x\r\nX-Padding: ${'p'.repeat(17 * 1024)}\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    expect(problemIn(answer)).toEqual({
+      type: 'urn:rtc-token-service:problem:headers_too_large', title: 'Request headers are too large', status: 431,
+      detail: 'The request headers must be at most 16 KB in total.', code: 'headers_too_large',
+    });
+  });
+});
+
+describe('load shedding', () => {
+  test('an RSA flood gets 503 overloaded with Retry-After, while /token and the probes keep answering', async () => {
+    // One signing slot and a queue of four, so a modest flood is already beyond it.
+    const small = await startNodeHost({ ...vcrEnv, UV_THREADPOOL_SIZE: '1' });
+    try {
+      const flood = Array.from({ length: 60 }, () => fetch(`${small.url}/vonage-token?identity=flood`));
+      const [token, health] = await Promise.all([fetch(`${small.url}/token?identity=alice`), fetch(`${small.url}/_/health`)]);
+      expect(token.status).toBe(200);
+      expect(health.status).toBe(200);
+      const answers = await Promise.all(flood);
+      const shed = answers.filter((answer) => answer.status === 503);
+      expect(shed.length).toBeGreaterThan(0);
+      expect(answers.every((answer) => answer.status === 200 || answer.status === 503)).toBe(true);
+      expect(shed[0].headers.get('retry-after')).toBe('1');
+      expect(await json(shed[0])).toMatchObject({ code: 'overloaded', status: 503 });
+      expect((await fetch(`${small.url}/vonage-token?identity=after`)).status).toBe(200);
+    } finally {
+      await small.stop();
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
+  test('SIGTERM exits 0 within 5 s even when stdout is never read, reporting dropped log lines on stderr', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(buildDir, 'host', 'server.js')], {
+      env: baseEnv({ ...vcrEnv, VCR_PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Nobody reads stdout: the pipe fills and stays full, as with a stuck log collector.
+    child.stdout.pause();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = `http://127.0.0.1:${port}`;
+    for (let attempt = 0; ; attempt++) {
+      if (await fetch(`${url}/_/health`).then(() => true, () => false)) break;
+      if (attempt > 200) throw new Error('the host did not start');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Each 404 logs its 8 KB path: a few hundred fill the pipe and the host's 1 MB allowance.
+    const longPath = `/${'x'.repeat(8000)}`;
+    for (let round = 0; round < 10; round++) {
+      await Promise.all(Array.from({ length: 40 }, () => fetch(url + longPath).then((response) => response.arrayBuffer())));
+    }
+    const started = Date.now();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5500);
+    const dropped = stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((line) => line.event === 'log_lines_dropped');
+    expect(dropped).toMatchObject({ level: 'warn', count: expect.any(Number) });
+    expect(dropped.count).toBeGreaterThan(0);
+  });
+
   test('SIGTERM stops new connections, finishes the request in flight, then exits 0', async () => {
     const server = await startNodeHost(vcrEnv);
     const socket = connect(server.port, '127.0.0.1');

@@ -1,8 +1,8 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
-import { createRemoteJWKSet } from 'jose';
-import {
-  cachedByVars, Env, invalidConfig, missingConfig, readSeconds, readVar, requireVars,
-} from '../config/env';
+import type { JWTVerifyGetKey } from 'jose';
+import { Env, invalidConfig, missingConfig, readSeconds, readVar, requireVars } from '../config/env';
+import { Problem } from '../problem';
+import type { VonageConfig } from '../vonage/config';
 
 export const authModes = ['none', 'passcode', 'jwt', 'vonage'] as const;
 export type AuthMode = (typeof authModes)[number];
@@ -10,13 +10,16 @@ export type AuthMode = (typeof authModes)[number];
 /** Asymmetric algorithms an identity provider's key set may use; never `none` or HMAC. */
 const jwksAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
+/** A key set fetched on first use: jose (and the fetch) load only when a token must be verified. */
+export type RemoteKeySet = () => Promise<JWTVerifyGetKey>;
+
 export type AuthConfig =
   | { mode: 'none' }
   | { mode: 'passcode'; passcode: string }
   | {
     mode: 'jwt';
-    /** A remote key set (fetched and cached by jose per warm container) or an HS256 secret. */
-    key: ReturnType<typeof createRemoteJWKSet> | KeyObject;
+    /** A remote key set (fetched and cached for the process's life) or an HS256 secret. */
+    key: RemoteKeySet | KeyObject;
     /** Fixed by the configuration, never read from the token. */
     algorithms: string[];
     issuer?: string;
@@ -25,23 +28,28 @@ export type AuthConfig =
     grantsClaim?: string;
     clockTolerance: number;
   }
-  | { mode: 'vonage'; clockTolerance: number };
-
-const variables = [
-  'AUTH_MODE', 'AUTH_PASSCODE', 'AUTH_JWKS_URL', 'AUTH_JWT_SECRET', 'AUTH_ISSUER', 'AUTH_AUDIENCE',
-  'AUTH_IDENTITY_CLAIM', 'AUTH_GRANTS_CLAIM', 'AUTH_CLOCK_TOLERANCE',
-];
+  | {
+    mode: 'vonage';
+    /** The public half of the Vonage application key: the tokens it verifies were signed with the private half. */
+    publicKey: KeyObject;
+    applicationId: string;
+    clockTolerance: number;
+  };
 
 /** HS256 keys shorter than the hash output weaken it (RFC 7518 §3.2). */
 const minSecretBytes = 32;
 const minPasscodeLength = 8;
+/** jose's key set fetch: one deadline, and a pause before retrying a provider that failed. */
+const keySetTimeoutMs = 5_000;
+const keySetCooldownMs = 30_000;
 
 /**
- * Reads `AUTH_MODE` and what it needs, once per warm container.
+ * Reads `AUTH_MODE` and what it needs. `vonage` mode verifies with the Vonage application's key,
+ * so it takes the Vonage configuration (or the problem that keeps it from loading).
  *
- * @example loadAuthConfig({ AUTH_MODE: 'passcode', AUTH_PASSCODE: 'correct horse battery' }).mode // 'passcode'
+ * @example readAuthConfig({ AUTH_MODE: 'passcode', AUTH_PASSCODE: 'correct horse battery' }, vonage).mode // 'passcode'
  */
-export const loadAuthConfig = cachedByVars(variables, (env: Env): AuthConfig => {
+export function readAuthConfig(env: Env, vonage: VonageConfig | Problem): AuthConfig {
   const mode = readVar(env, 'AUTH_MODE') ?? 'none';
   const clockTolerance = readSeconds(env, 'AUTH_CLOCK_TOLERANCE', 30, 0, 300);
   switch (mode) {
@@ -55,11 +63,12 @@ export const loadAuthConfig = cachedByVars(variables, (env: Env): AuthConfig => 
     case 'jwt':
       return { mode, clockTolerance, ...readJwtKey(env), ...readClaims(env) };
     case 'vonage':
-      return { mode, clockTolerance };
+      if (vonage instanceof Problem) throw vonage;
+      return { mode, clockTolerance, publicKey: vonage.publicKey, applicationId: vonage.applicationId };
     default:
       throw invalidConfig('AUTH_MODE', authModes.join(', '));
   }
-});
+}
 
 function readJwtKey(env: Env) {
   const jwksUrl = readVar(env, 'AUTH_JWKS_URL');
@@ -68,7 +77,7 @@ function readJwtKey(env: Env) {
     // A key set shared by many apps (Google, Auth0, Cognito …) signs tokens for all of them:
     // without issuer and audience checks, another app's token would be accepted here.
     const { AUTH_ISSUER, AUTH_AUDIENCE } = requireVars(env, ['AUTH_ISSUER', 'AUTH_AUDIENCE']);
-    return { key: createRemoteJWKSet(parseJwksUrl(jwksUrl)), algorithms: jwksAlgorithms, issuer: AUTH_ISSUER, audience: AUTH_AUDIENCE };
+    return { key: remoteKeySet(parseJwksUrl(jwksUrl)), algorithms: jwksAlgorithms, issuer: AUTH_ISSUER, audience: AUTH_AUDIENCE };
   }
   if (secret !== undefined) {
     if (Buffer.byteLength(secret) < minSecretBytes) throw invalidConfig('AUTH_JWT_SECRET', `at least ${minSecretBytes} bytes`);
@@ -80,6 +89,16 @@ function readJwtKey(env: Env) {
     };
   }
   throw missingConfig(['AUTH_JWKS_URL (with AUTH_ISSUER and AUTH_AUDIENCE) or AUTH_JWT_SECRET']);
+}
+
+/** The key set for `url`, created once on first use and shared by every request after it. */
+function remoteKeySet(url: URL): RemoteKeySet {
+  let keySet: Promise<JWTVerifyGetKey> | undefined;
+  return () => {
+    keySet ??= import('jose').then(({ createRemoteJWKSet }) =>
+      createRemoteJWKSet(url, { timeoutDuration: keySetTimeoutMs, cooldownDuration: keySetCooldownMs }));
+    return keySet;
+  };
 }
 
 /** Key sets must come over HTTPS; plain HTTP only from this machine, for development and tests. */

@@ -76,29 +76,3 @@ export function readList(env: Env, name: string): string[] | undefined {
   const value = readVar(env, name);
   return value?.split(',').map((item) => item.trim()).filter(Boolean);
 }
-
-/**
- * Memoises a configuration loader on the values of the variables it reads. Twilio builds a new
- * `context` object for every request, but its values only change with a new deployment, so the
- * parsed config (and its KeyObjects) is built once per warm container. A broken configuration is
- * remembered too, so every request answers the same problem without re-parsing.
- */
-export function cachedByVars<T, A extends unknown[] = []>(
-  names: readonly string[], load: (env: Env, ...rest: A) => T,
-): (env: Env, ...rest: A) => T {
-  let lastKey: string | undefined;
-  let last: { value: T } | { problem: unknown } | undefined;
-  return (env, ...rest) => {
-    const key = names.map((name) => env[name] ?? '\u0000unset').join('\u0000');
-    if (key !== lastKey || last === undefined) {
-      try {
-        last = { value: load(env, ...rest) };
-      } catch (problem) {
-        last = { problem };
-      }
-      lastKey = key;
-    }
-    if ('problem' in last) throw last.problem;
-    return last.value;
-  };
-}

@@ -1,9 +1,9 @@
 import { Problem, ProblemCode } from '../problem';
 
 /**
- * What the caller sent, merged from query string and body the way Twilio's runtime builds
- * `event`. Values are `unknown`: a repeated query parameter arrives as an array and a JSON body
- * can hold anything, so every reader checks the shape before use.
+ * What the caller sent, merged from query string and body. Values are `unknown`: a repeated
+ * parameter arrives as an array and a JSON body can hold anything, so every reader checks the
+ * shape before use.
  */
 export type Params = Readonly<Record<string, unknown>>;
 
@@ -14,6 +14,8 @@ export type Headers = Readonly<Record<string, string | string[] | undefined>>;
 export interface TokenRequest {
   params: Params;
   headers: Headers;
+  /** The client's address where the host knows it (the Node host); Twilio Functions do not. */
+  clientIp?: string;
 }
 
 /**

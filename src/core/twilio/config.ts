@@ -1,13 +1,13 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import {
-  cachedByVars, Env, invalidConfig, readBoolean, readMatching, readSeconds, readVar, requireVars,
+  Env, invalidConfig, readBoolean, readMatching, readSeconds, readVar, requireVars,
 } from '../config/env';
 import { TtlPolicy, minTtl } from '../request/ttl';
 
 /** Twilio's maximum Access Token lifetime: 24 hours. */
 const twilioMaxTtl = 86400;
 
-/** What `/token` needs to mint, validated once per warm container. */
+/** What `/token` needs to mint. */
 export interface TwilioConfig {
   accountSid: string;
   apiKey: string;
@@ -38,9 +38,9 @@ export const twilioVariables = [
  * Reads and validates the Twilio configuration. Missing credentials are reported together;
  * malformed ones by name. Values never appear in a message.
  *
- * @example loadTwilioConfig({ ACCOUNT_SID: 'AC…', API_KEY: 'SK…', API_SECRET: '…' }).ttl.defaultTtl // 3600
+ * @example readTwilioConfig({ ACCOUNT_SID: 'AC…', API_KEY: 'SK…', API_SECRET: '…' }).ttl.defaultTtl // 3600
  */
-export const loadTwilioConfig = cachedByVars(twilioVariables, (env: Env): TwilioConfig => {
+export function readTwilioConfig(env: Env): TwilioConfig {
   const required = requireVars(env, ['ACCOUNT_SID', 'API_KEY', 'API_SECRET']);
   if (!sid('AC').test(required.ACCOUNT_SID)) throw invalidConfig('ACCOUNT_SID', sidText('AC', 'an Account SID'));
   if (!sid('SK').test(required.API_KEY)) throw invalidConfig('API_KEY', sidText('SK', 'an API Key SID'));
@@ -61,7 +61,7 @@ export const loadTwilioConfig = cachedByVars(twilioVariables, (env: Env): Twilio
     syncServiceSid: readMatching(env, 'SYNC_SERVICE_SID', sid('IS'), sidText('IS', 'a Sync Service SID')),
     ttl: { defaultTtl, maxTtl },
   };
-});
+}
 
 /**
  * The Conversations service. `SERVICE_SID` is the tutorial's name, but deployed Twilio Functions

@@ -1,9 +1,9 @@
-import { Host, Issued, isoSeconds, Trace, tokenEndpoint } from '../endpoint';
-import { Problem } from '../problem';
 import { Caller, resolveIdentity } from '../auth/caller';
+import { Config, use } from '../config/config';
+import { Issued, isoSeconds, Trace, tokenEndpoint } from '../endpoint';
+import { Problem } from '../problem';
 import { readListParam, readParam, TokenRequest } from '../request/params';
 import { resolveTtl } from '../request/ttl';
-import { loadTwilioConfig } from './config';
 import { resolveGrants } from './grants';
 import { mintTwilioToken } from './mint';
 
@@ -14,8 +14,8 @@ const maxRoomLength = 128;
  * `/token`: a Twilio Access Token for the identity in the request, with the grants this
  * deployment has configured (or the requested subset), for `ttl` seconds.
  */
-function issueTwilioToken(request: TokenRequest, host: Host, caller: Caller, trace: Trace): Issued {
-  const config = loadTwilioConfig(host.env);
+function issueTwilioToken(request: TokenRequest, configuration: Config, caller: Caller, trace: Trace): Issued {
+  const config = use(configuration.twilio);
   const identity = resolveIdentity(request.params, caller);
   trace.identity = identity;
   const grants = resolveGrants(readListParam(request.params, 'grants', 'grant_invalid'), config, caller.allowed);
@@ -39,4 +39,4 @@ function readRoom(request: TokenRequest, hasVideo: boolean): string | undefined 
   return room;
 }
 
-export const twilioTokenEndpoint = tokenEndpoint('/token', issueTwilioToken);
+export const twilioTokenEndpoint = tokenEndpoint(issueTwilioToken);

@@ -1,9 +1,10 @@
-import { Host, Issued, isoSeconds, Trace, tokenEndpoint } from '../endpoint';
-import { Problem } from '../problem';
 import { Caller, requireAllowed, resolveIdentity } from '../auth/caller';
+import { Config, use } from '../config/config';
+import { Issued, isoSeconds, Trace, tokenEndpoint } from '../endpoint';
+import { Problem } from '../problem';
 import { Params, readParam, TokenRequest } from '../request/params';
 import { resolveTtl } from '../request/ttl';
-import { loadVonageConfig, VonageConfig, VideoRole, videoRoles } from './config';
+import { VonageConfig, VideoRole, videoRoles } from './config';
 import { mintVonageClientToken, mintVonageVideoToken } from './mint';
 
 /** Vonage's limit for a video connection's data. */
@@ -17,8 +18,8 @@ const videoParams = ['session_id', 'role', 'data'];
  * `/vonage-token`: a Client SDK token (`kind=client`, the default) carrying the server's ACL, or a
  * Video API token (`kind=video`) for one session and role.
  */
-async function issueVonageToken(request: TokenRequest, host: Host, caller: Caller, trace: Trace): Promise<Issued> {
-  const config = loadVonageConfig(host.env, host.readPrivateAsset);
+async function issueVonageToken(request: TokenRequest, configuration: Config, caller: Caller, trace: Trace): Promise<Issued> {
+  const config = use(configuration.vonage);
   const { params } = request;
   const identity = resolveIdentity(params, caller);
   trace.identity = identity;
@@ -79,4 +80,4 @@ function readRole(config: VonageConfig, params: Params, caller: Caller): VideoRo
   return role as VideoRole;
 }
 
-export const vonageTokenEndpoint = tokenEndpoint('/vonage-token', issueVonageToken);
+export const vonageTokenEndpoint = tokenEndpoint(issueVonageToken);

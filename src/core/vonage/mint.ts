@@ -53,10 +53,11 @@ export function mintVonageVideoToken(config: VonageConfig, spec: VideoTokenSpec)
 /**
  * RS256 with the cached KeyObject through jose, which signs with Node's asynchronous
  * `crypto.sign`: the RSA work (the whole cost of a token, no PEM parsing) runs on libuv's thread
- * pool, so a busy host keeps answering other requests on its main thread meanwhile.
+ * pool, so a busy host keeps answering other requests on its main thread meanwhile. Signatures
+ * beyond the pool's size wait in a short queue; past it the request is shed with `overloaded`.
  */
 async function sign(config: VonageConfig, claims: { iat: number; exp: number } & Record<string, unknown>): Promise<MintedVonageToken> {
-  const token = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(config.privateKey);
+  const token = await config.signing.run(() => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(config.privateKey));
   return { token, expiresAt: claims.exp };
 }
 

@@ -2,6 +2,9 @@ import { createPrivateKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Env, firstVar, invalidConfig, readVar } from '../config/env';
 
+/** The text of a private asset by its path (e.g. `/vonage-private.key`), where the host has them. */
+export type ReadAsset = (path: string) => string | undefined;
+
 /** Where the private asset lives on Twilio: `assets/vonage-private.private.key`, never served. */
 export const defaultPrivateKeyAsset = '/vonage-private.key';
 
@@ -15,11 +18,11 @@ export const privateKeySources =
   'VONAGE_PRIVATE_KEY (or VONAGE_PRIVATE_KEY_PATH, or the private asset assets/vonage-private.private.key on Twilio)';
 
 /**
- * Finds and parses the application's private key, once per warm container, into a KeyObject:
+ * Finds and parses the application's private key into a KeyObject:
  * inline PEM, then a file, then a Twilio private asset (a deployed Twilio variable holds at most
  * 450 bytes; a 2048-bit PEM is ~1.7 KB). Returns undefined when no source is set.
  */
-export function loadPrivateKey(env: Env, readPrivateAsset?: (path: string) => string | undefined): KeyObject | undefined {
+export function loadPrivateKey(env: Env, readAsset: ReadAsset): KeyObject | undefined {
   const inline = firstVar(env, inlineKeyVars);
   if (inline) return parseRsaKey(inline.value, inline.name);
 
@@ -35,7 +38,7 @@ export function loadPrivateKey(env: Env, readPrivateAsset?: (path: string) => st
   }
 
   const asset = readVar(env, 'VONAGE_PRIVATE_KEY_ASSET') ?? defaultPrivateKeyAsset;
-  const text = readPrivateAsset?.(asset);
+  const text = readAsset(asset);
   return text === undefined ? undefined : parseRsaKey(text, `the private asset ${asset}`);
 }
 

@@ -1,5 +1,5 @@
 import type { Server, ServerResponse } from 'node:http';
-import { logEvent } from '../../core/log';
+import { LogStream } from './log-stream';
 
 /**
  * Platforms send SIGTERM and wait about 10 seconds before SIGKILL; a token takes milliseconds, so
@@ -10,13 +10,18 @@ const shutdownGraceMs = 5_000;
 /**
  * Stops cleanly on SIGTERM or SIGINT: stop accepting connections, close idle keep-alive ones, let
  * in-flight requests finish with `Connection: close`, then exit 0; exit anyway once the grace
- * period is over, so a hung request cannot keep the old instance alive.
+ * period is over, so a hung request cannot keep the old instance alive. Log lines still pending
+ * are handed over but never waited for: a blocked stdout cannot hold the process.
  */
-export function stopGracefullyOnSignals(server: Server): void {
+export function stopGracefullyOnSignals(server: Server, log: LogStream): void {
   const inFlight = new Set<ServerResponse>();
   let stopping = false;
   const closeAfterAnswer = (res: ServerResponse) => {
     if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
+  const exit = () => {
+    log.close();
+    process.exit(0);
   };
 
   server.on('request', (_req, res: ServerResponse) => {
@@ -28,16 +33,16 @@ export function stopGracefullyOnSignals(server: Server): void {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logEvent({ event: 'host_stopping', signal, in_flight: inFlight.size });
+    log.write({ event: 'host_stopping', signal, in_flight: inFlight.size });
     inFlight.forEach(closeAfterAnswer);
     server.close(() => {
-      logEvent({ event: 'host_stopped' });
-      process.exit(0);
+      log.write({ event: 'host_stopped' });
+      exit();
     });
     server.closeIdleConnections();
     setTimeout(() => {
-      logEvent({ event: 'host_stopped', forced: true, in_flight: inFlight.size });
-      process.exit(0);
+      log.write({ event: 'host_stopped', forced: true, in_flight: inFlight.size });
+      exit();
     }, shutdownGraceMs).unref();
   };
   process.once('SIGTERM', stop);

@@ -1,50 +1,61 @@
+import { writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { logEvent } from '../../core/log';
+import { openAccessWarning } from '../../core/auth/open-access';
+import { configProblems, loadConfig } from '../../core/config/config';
+import { Env } from '../../core/config/env';
+import { endpoints } from '../../core/endpoints';
+import { logLine } from '../../core/log';
 import { Problem } from '../../core/problem';
-import { bufferConsoleOutput } from './console-output';
+import { createReadiness } from '../../core/readiness';
 import { readHostConfig } from './host-config';
 import { stopGracefullyOnSignals } from './lifecycle';
-import { findAssets, findFunctions } from './resources';
-import { buildRoutes } from './routes';
-import { functionMap, installTwilioGlobals, privateAssetMap } from './runtime-globals';
+import { LogStream } from './log-stream';
+import { findAssets } from './resources';
+import { buildRoutes, privateAssetReader } from './routes';
 import { createHostServer } from './server';
 
 /**
- * Entry of `build/host/server.js`: serves the Functions and assets built beside it
- * (`build/functions`, `build/assets`) on 0.0.0.0, so the platform's proxy can reach it.
+ * Entry of `build/host/server.js`: validates the configuration once, then serves the endpoint
+ * table and the assets built beside it (`build/assets`). A configuration that is set but broken
+ * stops start-up with one line naming the variable.
  */
 function main(): void {
-  bufferConsoleOutput();
   // Read once: configuration only changes with a new deployment, which starts a new process.
-  const env = Object.freeze(Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-  ));
-  const { port, domainName } = readHostConfig(env);
-  const functions = findFunctions(join(__dirname, '..', 'functions'));
+  const env: Env = Object.freeze({ ...process.env });
+  const { port, hostname } = readHostConfig(env);
   const assets = findAssets(join(__dirname, '..', 'assets'));
+  const config = loadConfig(env, privateAssetReader(assets));
+  const [problem] = configProblems(config);
+  if (problem !== undefined) failStart(problem);
 
-  const privateAssets = privateAssetMap(assets);
-  installTwilioGlobals(privateAssets, functionMap(functions));
-  const routes = buildRoutes(functions, assets, env);
-  const readPrivateAsset = (path: string) => privateAssets[path]?.open();
-  const server = createHostServer({ routes, host: { env, readPrivateAsset }, domainName });
+  const log = new LogStream(process.stdout);
+  const warning = openAccessWarning(config);
+  if (warning !== undefined) log.write(warning);
+  const readiness = createReadiness(config);
+  const server = createHostServer({ config, routes: buildRoutes(endpoints, assets), readiness, log: (fields) => log.write(fields) });
 
-  stopGracefullyOnSignals(server);
+  stopGracefullyOnSignals(server, log);
   server.once('error', failStart);
-  server.listen(port, '0.0.0.0', () => {
+  server.listen(port, hostname, () => {
     const address = server.address();
-    logEvent({
+    log.write({
       event: 'host_started',
       address: typeof address === 'object' && address ? `${address.address}:${address.port}` : address,
-      functions: [...routes].filter(([, route]) => route.kind === 'function').map(([path]) => path),
+      endpoints: endpoints.map((entry) => entry.path),
+      vendors: config.vendors,
     });
+    // Load what the configured vendors need and run the readiness checks now, not on the first request.
+    for (const entry of endpoints) if (config.vendors.includes(entry.vendor)) void entry.load();
+    void readiness();
   });
 }
 
-/** A Problem's detail names variables, never values; other start-up errors are about files or the port. */
+/** One line on stderr, written synchronously before exiting: a Problem names variables, never values. */
 function failStart(error: unknown): never {
-  const detail = error instanceof Problem ? error.message : String(error);
-  logEvent({ event: 'host_start_failed', code: error instanceof Problem ? error.code : undefined, detail });
+  const fields = error instanceof Problem
+    ? { event: 'host_start_failed', code: error.code, detail: error.message }
+    : { event: 'host_start_failed', detail: error instanceof Error ? error.message : String(error) };
+  writeSync(2, `${logLine(fields)}\n`);
   process.exit(1);
 }
 

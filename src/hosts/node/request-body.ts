@@ -1,7 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { parse as parseForm } from 'node:querystring';
 import { Problem } from '../../core/problem';
-import { Params } from '../../core/request/params';
 
 /** Token requests are a few hundred bytes; 16 KB leaves room for any legitimate one. */
 const maxBodyBytes = 16 * 1024;
@@ -70,28 +68,4 @@ function drain(req: IncomingMessage, alreadyRead: number): void {
     drained += chunk.length;
     if (drained > maxDrainBytes) req.socket.destroy();
   });
-}
-
-/**
- * Body parameters the way Twilio's runtime reads them: a JSON object, or a form whose repeated
- * fields become arrays (form field names are taken literally, so `identity[name]` stays one field).
- * Other content types carry no parameters.
- *
- * @example parseBody('application/json', Buffer.from('{"identity":"alice"}')) // { identity: 'alice' }
- */
-export function parseBody(contentType: string | undefined, body: Buffer): Params {
-  const mediaType = contentType?.split(';')[0].trim().toLowerCase();
-  if (body.length === 0) return {};
-  if (mediaType === 'application/x-www-form-urlencoded') return parseForm(body.toString('utf8'));
-  if (mediaType !== 'application/json') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new Problem('body_invalid', 'The request body is not valid JSON.');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Problem('body_invalid', 'A JSON request body must be an object of parameters.');
-  }
-  return parsed as Params;
 }

@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { basename, extname, join, posix, relative, sep } from 'node:path';
 
-/** Twilio's access levels. `protected` Functions expect a Twilio webhook signature. */
+/** Twilio's access levels. */
 export type Access = 'public' | 'protected' | 'private';
 
-/** A built Function or asset file, with the URL path and access Twilio would give it. */
+/** An asset file, with the URL path and access Twilio would give it. */
 export interface Resource {
   path: string;
   access: Access;
@@ -12,27 +12,20 @@ export interface Resource {
 }
 
 /**
- * The URL path and access Twilio derives from a file's name relative to its folder, the rule
+ * The URL path and access Twilio derives from an asset's name relative to its folder, the rule
  * `twilio serverless:deploy` applies: `.private`/`.protected` before the extension set the access
- * and are dropped, Functions lose their `.js`, whitespace becomes `-`.
+ * and are dropped, whitespace becomes `-`.
  *
  * @example serverlessPath('vonage-private.private.key') // { path: '/vonage-private.key', access: 'private' }
- * @example serverlessPath('token.js', '.js') // { path: '/token', access: 'public' }
  */
-export function serverlessPath(name: string, dropExtension?: string): { path: string; access: Access } {
+export function serverlessPath(name: string): { path: string; access: Access } {
   const ext = extname(name);
   const access: Access = name.includes(`.protected${ext}`) ? 'protected'
     : name.includes(`.private${ext}`) ? 'private' : 'public';
   const base = basename(name, ext).replace(`.${access}`, '');
   const dir = posix.dirname(name.split(sep).join('/'));
-  const path = posix.join('/', dir, base) + (ext === dropExtension ? '' : ext);
+  const path = posix.join('/', dir, base) + ext;
   return { path: path.replace(/\s/g, '-'), access };
-}
-
-/** Every `*.js` under `dir` as a Function, as deploy finds them. */
-export function findFunctions(dir: string): Resource[] {
-  return filesUnder(dir).filter((file) => extname(file) === '.js')
-    .map((file) => ({ ...serverlessPath(relative(dir, file), '.js'), file }));
 }
 
 /** Every file under `dir` as an asset. */

@@ -1,28 +1,26 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { allowedMethods, corsHeaders, preflightHeaders, readOriginPolicy } from '../../core/cors';
-import { Host } from '../../core/endpoint';
-import { logEvent } from '../../core/log';
+import { Config } from '../../core/config/config';
+import { allowedMethods, corsHeaders, preflightHeaders } from '../../core/cors';
+import { LogFields } from '../../core/log';
 import { asProblem, Problem } from '../../core/problem';
-import { checkReadiness } from '../../core/readiness';
-import { jsonReply, problemReply } from '../../core/reply';
-import { readHeader } from '../../core/request/params';
-import { Answer, replyAnswer, sendAnswer } from './answer';
-import { buildEvent } from './event';
-import { invokeFunction } from './invoke';
-import { parseBody, readBody } from './request-body';
+import { jsonReply, problemReply, Reply } from '../../core/reply';
+import { Params, readHeader } from '../../core/request/params';
+import { answerClientError } from './client-error';
+import { readBody } from './request-body';
+import { mergeParams, parseBody, parseQuery } from './request-params';
 import { Route } from './routes';
 import { sendAsset } from './static-asset';
 
-export interface HostOptions {
+/** What the server needs, all prepared at start-up. */
+export interface HostApp {
+  config: Config;
   routes: ReadonlyMap<string, Route>;
-  /** The variables read at start-up and the private assets, for CORS and readiness. */
-  host: Host;
-  /** `context.DOMAIN_NAME` when fixed by configuration; otherwise each request's Host. */
-  domainName?: string;
+  readiness: () => Promise<Reply>;
+  log: (fields: LogFields) => void;
 }
 
-/** The methods Twilio's runtime routes to Functions; anything else never reaches one. */
+/** The methods Twilio's runtime routes to Functions; the same ones here. */
 const routedMethods = new Set(['GET', 'POST', 'OPTIONS']);
 
 /**
@@ -32,40 +30,47 @@ const routedMethods = new Set(['GET', 'POST', 'OPTIONS']);
 const requestTimeoutMs = 30_000;
 
 /**
- * The Node host's HTTP server: routes each request to a Function, an asset or a probe, answers
- * preflights and every refusal itself in the Functions' problem+json format, and writes one
- * access-log line per request.
+ * The Node host's HTTP server: maps each request to an endpoint of the core, an asset or a probe,
+ * answers preflights and every refusal in the endpoints' problem+json format, and writes one log
+ * line per request, with the token fields on token routes.
  */
-export function createHostServer(options: HostOptions): Server {
-  return createServer({ requestTimeout: requestTimeoutMs }, (req, res) => {
+export function createHostServer(app: HostApp): Server {
+  const server = createServer({ requestTimeout: requestTimeoutMs }, (req, res) => {
     const started = performance.now();
     const target = requestTarget(req.url ?? '/');
+    const fields: Record<string, unknown> = {};
     // 'close' follows every answer, and a client that leaves early too: one line either way.
-    res.once('close', () => logEvent({
+    res.once('close', () => app.log({
       event: 'http', method: req.method, path: target.path, status: res.headersSent ? res.statusCode : null,
       duration_ms: Math.round((performance.now() - started) * 100) / 100,
+      ...fields,
       ...(res.writableFinished ? {} : { aborted: true }),
     }));
-    handle(req, res, target, options).catch((error: unknown) => {
+    handle(req, res, target, app, fields).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) {
         res.destroy();
         return;
       }
-      if (!(error instanceof Problem)) {
-        logEvent({ event: 'host_error', path: target.path, error: error instanceof Error ? error.name : typeof error });
-      }
-      sendAnswer(res, replyAnswer(problemReply(asProblem(error), hostCors(req, options.host))));
+      const problem = asProblem(error);
+      fields.code = problem.code;
+      if (!(error instanceof Problem)) fields.error = error instanceof Error ? error.name : typeof error;
+      send(res, problemReply(problem, hostCors(req, app.config)));
     });
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const code = answerClientError(error, socket);
+    if (code !== undefined) app.log({ event: 'http', status: null, code });
+  });
+  return server;
 }
 
 interface Target {
-  /** The path as sent, without the query: the only part the access log may keep. */
+  /** The path as sent, without the query: the only part the log may keep. */
   path: string;
   query: string;
 }
 
-/** Splits the request target as express does: no decoding or dot-segment folding, so paths match exactly. */
+/** Splits the request target without decoding or folding dot segments, so paths match exactly. */
 function requestTarget(url: string): Target {
   if (!url.startsWith('/')) {
     try {
@@ -79,66 +84,56 @@ function requestTarget(url: string): Target {
   return mark < 0 ? { path: url, query: '' } : { path: url.slice(0, mark), query: url.slice(mark + 1) };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, target: Target, options: HostOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, target: Target, app: HostApp, fields: Record<string, unknown>): Promise<void> {
   if (!routedMethods.has(req.method ?? '')) {
     throw new Problem('method_not_allowed', `Use ${allowedMethods}.`, { Allow: allowedMethods });
   }
-  const route = options.routes.get(target.path);
+  const route = app.routes.get(target.path);
   if (route === undefined) throw new Problem('not_found', 'Nothing is served at this path.');
-  if (req.method === 'OPTIONS') return sendAnswer(res, preflight(req, options.host));
+  if (req.method === 'OPTIONS') return send(res, preflight(req, app.config));
 
   switch (route.kind) {
     case 'health':
-      return sendAnswer(res, replyAnswer(jsonReply(200, { status: 'ok' })));
+      return send(res, jsonReply(200, { status: 'ok' }));
     case 'ready':
-      return sendAnswer(res, replyAnswer(await checkReadiness(options.host)));
+      return send(res, await app.readiness());
     case 'asset':
       return sendAsset(res, route.file);
-    case 'function': {
-      const params = parseBody(req.headers['content-type'], await readBody(req));
-      const event = buildEvent(req, target.query, params);
-      const context = contextFor(route, options.domainName ?? req.headers.host ?? '');
-      return sendAnswer(res, await invokeFunction(route.path, route.handler, context, event));
+    case 'endpoint': {
+      let params: Params;
+      try {
+        params = mergeParams(parseQuery(target.query), parseBody(req.headers['content-type'], await readBody(req)));
+      } catch (error) {
+        // Refused before the endpoint saw it, but a refused token request all the same (a client
+        // that left mid-body refused nothing).
+        if (error instanceof Problem) fields.outcome = 'refused';
+        throw error;
+      }
+      const endpoint = await route.endpoint();
+      const outcome = await endpoint({ params, headers: req.headers, clientIp: req.socket.remoteAddress }, app.config);
+      Object.assign(fields, outcome.log);
+      return send(res, outcome.reply);
     }
   }
 }
 
-type FunctionRoute = Extract<Route, { kind: 'function' }>;
-
-const lastContexts = new WeakMap<FunctionRoute, Record<string, unknown>>();
-
-/**
- * The route's context with `DOMAIN_NAME`, reused while the domain stays the same (it nearly always
- * does): the Functions adapter reads a context's variables once per object, and rebuilding it for
- * every request cost 5% of the host's CPU under load (--cpu-prof). Only the last one is kept, so
- * varied Host headers cannot grow memory.
- */
-function contextFor(route: FunctionRoute, domainName: string): Record<string, unknown> {
-  const last = lastContexts.get(route);
-  if (last?.DOMAIN_NAME === domainName) return last;
-  const context = Object.freeze({ ...route.context, DOMAIN_NAME: domainName });
-  lastContexts.set(route, context);
-  return context;
+/** Writes a reply in one go; 204 carries no body by definition. */
+function send(res: ServerResponse, reply: Reply): void {
+  const body = reply.status === 204 ? '' : JSON.stringify(reply.body);
+  res.writeHead(reply.status, { ...reply.headers, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 /**
  * Twilio's runtime answers preflights before a Function runs; here the host does, by the same
- * `ALLOWED_ORIGINS` policy the Functions apply to their answers.
+ * `ALLOWED_ORIGINS` policy the endpoints apply to their answers.
  */
-function preflight(req: IncomingMessage, host: Host): Answer {
-  const origin = readHeader(req.headers, 'origin');
-  try {
-    return { status: 204, headers: preflightHeaders(origin, readOriginPolicy(host.env)), body: '' };
-  } catch (error) {
-    return replyAnswer(problemReply(asProblem(error), { Vary: 'Origin' }));
-  }
+function preflight(req: IncomingMessage, config: Config): Reply {
+  if (config.cors instanceof Problem) return problemReply(config.cors, { Vary: 'Origin' });
+  return { status: 204, headers: preflightHeaders(readHeader(req.headers, 'origin'), config.cors), body: {} };
 }
 
 /** CORS headers for the host's own refusals, so a browser page can read why it was refused. */
-function hostCors(req: IncomingMessage, host: Host): Record<string, string> {
-  try {
-    return corsHeaders(readHeader(req.headers, 'origin'), readOriginPolicy(host.env));
-  } catch {
-    return { Vary: 'Origin' };
-  }
+function hostCors(req: IncomingMessage, config: Config): Record<string, string> {
+  return config.cors instanceof Problem ? { Vary: 'Origin' } : corsHeaders(readHeader(req.headers, 'origin'), config.cors);
 }

@@ -1,9 +1,17 @@
-import { checkReadiness } from '../../src/core/readiness';
+import { loadConfig, ReadAsset } from '../../src/core/config/config';
+import { VonageConfig } from '../../src/core/vonage/config';
+import { createReadiness } from '../../src/core/readiness';
+import { callEndpoint } from '../support/core';
 import { fullTwilioEnv, twilioCredentials, vonageApplicationId, vonageEnv, vonageKeys } from '../support/fixtures';
+
+/** One readiness check of a freshly loaded configuration. */
+function checkReadiness({ env, readPrivateAsset }: { env: Record<string, string>; readPrivateAsset?: ReadAsset }) {
+  return createReadiness(loadConfig(env, readPrivateAsset))();
+}
 
 const problemHeaders = { 'Cache-Control': 'no-store', 'Content-Type': 'application/problem+json; charset=utf-8' };
 
-describe('checkReadiness', () => {
+describe('createReadiness', () => {
   test('mints and verifies one token per configured vendor', async () => {
     expect(await checkReadiness({ env: { ...fullTwilioEnv, ...vonageEnv() } })).toEqual({
       status: 200,
@@ -73,5 +81,43 @@ describe('checkReadiness', () => {
     expect(text).not.toContain(twilioCredentials.API_SECRET);
     expect(text).not.toContain('not-a-uuid');
     expect(text).not.toContain('PRIVATE KEY-----');
+  });
+
+  test.each([
+    ['AUTH_MODE=jwt without a key source', { AUTH_MODE: 'jwt' }],
+    ['a passcode that is too short', { AUTH_MODE: 'passcode', AUTH_PASSCODE: 'short' }],
+    ['AUTH_JWKS_URL without AUTH_ISSUER', { AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_AUDIENCE: 'app' }],
+  ])('answers the same problem a token request gets: %s', async (_name, auth) => {
+    const env = { ...fullTwilioEnv, ...auth };
+    const token = await callEndpoint('/token', env, { identity: 'alice' });
+    const reply = await checkReadiness({ env });
+    expect(reply.status).toBe(503);
+    expect(reply.body).toEqual({ ...token.json(), status: 503 });
+    expect(token.json()).toMatchObject({ code: expect.stringMatching(/^config_(missing|invalid)$/) });
+  });
+});
+
+describe('readiness does RSA work at most once a minute', () => {
+  test('repeated and concurrent calls share one probe until it is a minute old', async () => {
+    let now = 1_000_000;
+    const config = loadConfig(vonageEnv());
+    const signing = jest.spyOn((config.vonage as VonageConfig).signing, 'run');
+    const ready = createReadiness(config, () => now);
+
+    const replies = await Promise.all(Array.from({ length: 20 }, () => ready()));
+    expect(replies.every((reply) => reply.status === 200)).toBe(true);
+    now += 59_999;
+    await ready();
+    expect(signing).toHaveBeenCalledTimes(1);
+    now += 1;
+    await ready();
+    expect(signing).toHaveBeenCalledTimes(2);
+  });
+
+  test('a broken configuration is answered without minting anything', async () => {
+    const config = loadConfig({ ...vonageEnv(), ALLOWED_ORIGINS: 'not an origin' });
+    const signing = jest.spyOn((config.vonage as VonageConfig).signing, 'run');
+    expect((await createReadiness(config)()).status).toBe(503);
+    expect(signing).not.toHaveBeenCalled();
   });
 });

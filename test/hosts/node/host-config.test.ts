@@ -11,12 +11,8 @@ describe('readHostConfig', () => {
     expect(() => readHostConfig({ PORT: value })).toThrow('PORT is not a TCP port between 1 and 65535.');
   });
 
-  test('takes DOMAIN_NAME from the public URL Vonage Cloud Runtime injects', () => {
-    expect(readHostConfig({ VCR_INSTANCE_PUBLIC_URL: 'https://api-eu.example.vonage.cloud/' }).domainName).toBe('api-eu.example.vonage.cloud');
-    expect(readHostConfig({}).domainName).toBeUndefined();
-  });
-
-  test('refuses a public URL that is not a URL', () => {
-    expect(() => readHostConfig({ VCR_INSTANCE_PUBLIC_URL: 'not a url' })).toThrow('VCR_INSTANCE_PUBLIC_URL is not an absolute URL.');
+  test('binds every interface unless HOST names one', () => {
+    expect(readHostConfig({}).hostname).toBe('0.0.0.0');
+    expect(readHostConfig({ HOST: '127.0.0.1' }).hostname).toBe('127.0.0.1');
   });
 });

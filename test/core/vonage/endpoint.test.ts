@@ -1,28 +1,25 @@
-// The module object itself, so a spy replaces what the code under test calls.
 import crypto from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { handler } from '../../functions/vonage-token';
+import { freezeClockPerTest } from '../../support/clock';
+import { callEndpoint } from '../../support/core';
 import {
   documentedClientSdkPaths, videoSessionId, vonageApplicationId, vonageEnv, vonageKeys,
-} from '../support/fixtures';
-import { freezeClockPerTest } from '../support/clock';
-import { installTwilioGlobals, invoke } from '../support/twilio-runtime';
-import { verifyVonageToken, without } from '../support/verify';
-import { generateClientTokenClaims, tokenGenerateClaims, vonageVerifySignature } from '../support/vonage-reference';
+} from '../../support/fixtures';
+import { verifyVonageToken, without } from '../../support/verify';
+import { generateClientTokenClaims, tokenGenerateClaims, vonageVerifySignature } from '../../support/vonage-reference';
 
 const now = new Date('2026-11-21T12:00:00.000Z');
 const nowSeconds = now.getTime() / 1000;
 const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-beforeAll(() => installTwilioGlobals());
 freezeClockPerTest(now);
 
 const defaultAcl = { paths: Object.fromEntries(documentedClientSdkPaths.map((path) => [path, {}])) };
 
-async function tokenClaims(env: Record<string, string>, event: Record<string, unknown>) {
-  const response = await invoke(handler, env, event);
+async function tokenClaims(env: Record<string, string>, event: Record<string, unknown>, readAsset?: (path: string) => string | undefined) {
+  const response = await callEndpoint('/vonage-token', env, event, {}, readAsset);
   expect(response.statusCode).toBe(200);
   const body = response.json();
   const { header, payload } = await verifyVonageToken(body.token as string, vonageKeys().publicKey);
@@ -99,7 +96,7 @@ describe('/vonage-token kind=client', () => {
     ['an unknown rule key', '{"/*/users/**":{"allow":true}}'],
     ['an array', '["/*/users/**"]'],
   ])('VONAGE_ACL with %s is config_invalid', async (_name, value) => {
-    const response = await invoke(handler, vonageEnv({ VONAGE_ACL: value }), { identity: 'alice' });
+    const response = await callEndpoint('/vonage-token', vonageEnv({ VONAGE_ACL: value }), { identity: 'alice' });
     expect(response.statusCode).toBe(500);
     expect(response.json()).toMatchObject({
       code: 'config_invalid',
@@ -112,7 +109,7 @@ describe('/vonage-token kind=client', () => {
     ['a JSON object', { paths: { '/**': {} } }],
     ['an empty value in a form', ' '],
   ])('a request carrying acl (%s) is refused: the ACL is the server\'s', async (_name, acl) => {
-    const response = await invoke(handler, vonageEnv(), { identity: 'alice', acl });
+    const response = await callEndpoint('/vonage-token', vonageEnv(), { identity: 'alice', acl });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({
       type: 'urn:rtc-token-service:problem:acl_not_allowed', title: 'ACL is set by the server', status: 400,
@@ -124,7 +121,7 @@ describe('/vonage-token kind=client', () => {
     const env = vonageEnv({ VONAGE_TOKEN_TTL: '300', VONAGE_MAX_TTL: '3600' });
     expect((await tokenClaims(env, { identity: 'alice' })).payload.exp).toBe(nowSeconds + 300);
     expect((await tokenClaims(env, { identity: 'alice', ttl: '3600' })).payload.exp).toBe(nowSeconds + 3600);
-    const over = await invoke(handler, env, { identity: 'alice', ttl: '3601' });
+    const over = await callEndpoint('/vonage-token', env, { identity: 'alice', ttl: '3601' });
     expect(over.json()).toMatchObject({ code: 'ttl_invalid', detail: 'ttl must be whole seconds between 60 and 3600.' });
   });
 });
@@ -160,7 +157,7 @@ describe('/vonage-token kind=video', () => {
 
   test('moderator is forbidden unless VONAGE_VIDEO_ROLES lists it', async () => {
     const event = { identity: 'alice', kind: 'video', session_id: videoSessionId, role: 'moderator' };
-    const refused = await invoke(handler, vonageEnv(), event);
+    const refused = await callEndpoint('/vonage-token', vonageEnv(), event);
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ code: 'role_forbidden', detail: 'This deployment does not issue moderator tokens.' });
 
@@ -180,7 +177,7 @@ describe('/vonage-token kind=video', () => {
     ['an identity with whitespace', { identity: 'a b' }, 400, 'identity_invalid'],
     ['a ttl under 60', { ttl: '30' }, 400, 'ttl_invalid'],
   ])('refuses %s', async (_name, event, status, code) => {
-    const response = await invoke(handler, vonageEnv(), { identity: 'alice', ...event });
+    const response = await callEndpoint('/vonage-token', vonageEnv(), { identity: 'alice', ...event });
     expect(response.statusCode).toBe(status);
     expect(response.headers['Content-Type']).toBe('application/problem+json; charset=utf-8');
     expect(response.json()).toMatchObject({ status, code });
@@ -206,13 +203,9 @@ describe('/vonage-token private key sources', () => {
     await tokenClaims({ ...base, VONAGE_PRIVATE_KEY_PATH: file }, { identity: 'alice' });
   });
 
-  test('a Twilio private asset, read through Runtime.getAssets()', async () => {
-    installTwilioGlobals({ '/vonage-private.key': privatePem });
-    try {
-      await tokenClaims(base, { identity: 'alice' });
-    } finally {
-      installTwilioGlobals();
-    }
+  test('a private asset at /vonage-private.key, or where VONAGE_PRIVATE_KEY_ASSET says', async () => {
+    await tokenClaims(base, { identity: 'alice' }, (path) => (path === '/vonage-private.key' ? privatePem : undefined));
+    await tokenClaims({ ...base, VONAGE_PRIVATE_KEY_ASSET: '/keys/app.key' }, { identity: 'alice' }, (path) => (path === '/keys/app.key' ? privatePem : undefined));
   });
 
   test('the inline key wins over a path', async () => {
@@ -226,13 +219,6 @@ describe('/vonage-token private key sources', () => {
     const { payload } = await tokenClaims({ VCR_PRIVATE_KEY: privatePem, ...env }, { identity: 'alice' });
     expect(payload.application_id).toBe(vonageApplicationId);
   });
-
-  test('the key is parsed once per warm container, not per token', async () => {
-    const env = vonageEnv({ VONAGE_TOKEN_TTL: '901' });
-    const parse = jest.spyOn(crypto, 'createPrivateKey');
-    for (let i = 0; i < 3; i++) await tokenClaims(env, { identity: `user${i}` });
-    expect(parse).toHaveBeenCalledTimes(1);
-  });
 });
 
 describe('/vonage-token configuration problems never show key material', () => {
@@ -240,7 +226,7 @@ describe('/vonage-token configuration problems never show key material', () => {
   const keyBody = privatePem.split('\n')[1];
 
   test('nothing configured: names both the application id and the key sources', async () => {
-    const response = await invoke(handler, {}, { identity: 'alice' });
+    const response = await callEndpoint('/vonage-token', {}, { identity: 'alice' });
     expect(response.statusCode).toBe(500);
     expect(response.json()).toMatchObject({
       code: 'config_missing',
@@ -258,23 +244,17 @@ describe('/vonage-token configuration problems never show key material', () => {
     ['VONAGE_APPLICATION_ID', 'a non-UUID', { VONAGE_PRIVATE_KEY: privatePem, VONAGE_APPLICATION_ID: 'my-app' }, 'VONAGE_APPLICATION_ID is not a Vonage application id (a UUID).'],
     ['VONAGE_VIDEO_ROLES', 'an unknown role', { VONAGE_PRIVATE_KEY: privatePem, VONAGE_VIDEO_ROLES: 'publisher,owner' }, 'VONAGE_VIDEO_ROLES is not a comma-separated list of subscriber, publisher, moderator.'],
   ])('%s with %s → config_invalid', async (_name, _what, env, detail) => {
-    const response = await invoke(handler, { VONAGE_APPLICATION_ID: vonageApplicationId, ...env }, { identity: 'alice' });
+    const response = await callEndpoint('/vonage-token', { VONAGE_APPLICATION_ID: vonageApplicationId, ...env }, { identity: 'alice' });
     expect(response.statusCode).toBe(500);
     expect(response.json()).toMatchObject({ code: 'config_invalid', detail });
     expect(JSON.stringify(response.json())).not.toContain(keyBody);
     expect(JSON.stringify(response.json())).not.toContain('PRIVATE KEY-----');
   });
 
-  test('log lines carry identity and kind, never the token or key', async () => {
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    const response = await invoke(handler, vonageEnv(), { identity: 'alice', kind: 'video', session_id: videoSessionId });
-    expect(log).toHaveBeenCalledTimes(1);
-    const line = log.mock.calls[0][0] as string;
-    expect(JSON.parse(line)).toEqual({
-      time: now.toISOString(), event: 'token', endpoint: '/vonage-token', outcome: 'issued', status: 200,
-      identity: 'alice', kind: 'video', ttl: 900, role: 'publisher',
-    });
-    expect(line).not.toContain(response.json().token as string);
-    expect(line).not.toContain(keyBody);
+  test('log fields carry identity and kind, never the token or key', async () => {
+    const response = await callEndpoint('/vonage-token', vonageEnv(), { identity: 'alice', kind: 'video', session_id: videoSessionId });
+    expect(response.log).toEqual({ outcome: 'issued', identity: 'alice', kind: 'video', ttl: 900, role: 'publisher' });
+    expect(JSON.stringify(response.log)).not.toContain(response.json().token as string);
+    expect(JSON.stringify(response.log)).not.toContain(keyBody);
   });
 });

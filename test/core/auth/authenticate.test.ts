@@ -1,42 +1,42 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { handler as twilioHandler } from '../../functions/token';
-import { handler as vonageHandler } from '../../functions/vonage-token';
-import { fullTwilioEnv, twilioCredentials, videoSessionId, vonageApplicationId, vonageEnv, vonageKeys } from '../support/fixtures';
-import { audience, IdentityProvider, issuer, unsecuredJwt } from '../support/identity-provider';
-import { installTwilioGlobals, invoke, ResponseDouble } from '../support/twilio-runtime';
-import { verifyTwilioToken, verifyVonageToken } from '../support/verify';
+import { Answer, callEndpoint } from '../../support/core';
+import { fullTwilioEnv, twilioCredentials, videoSessionId, vonageApplicationId, vonageEnv, vonageKeys } from '../../support/fixtures';
+import { audience, IdentityProvider, issuer, unsecuredJwt } from '../../support/identity-provider';
+import { verifyTwilioToken, verifyVonageToken } from '../../support/verify';
 
 const idp = new IdentityProvider();
 const challenge = 'Bearer realm="rtc-token-service"';
 const invalidChallenge = 'Bearer realm="rtc-token-service", error="invalid_token"';
 let logLines: string[];
 
-beforeAll(async () => {
-  installTwilioGlobals();
-  await idp.start();
-});
+beforeAll(() => idp.start());
 afterAll(() => idp.stop());
 beforeEach(() => {
   logLines = [];
-  jest.spyOn(console, 'log').mockImplementation((line: string) => { logLines.push(line); });
 });
-afterEach(() => jest.restoreAllMocks());
+
+/** Calls an endpoint and keeps its log fields as the line a host would write. */
+async function call(path: string, env: Record<string, string>, event: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
+  const answer = await callEndpoint(path, env, event, headers);
+  logLines.push(JSON.stringify(answer.log));
+  return answer;
+}
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 function token(env: Record<string, string>, event: Record<string, unknown>, headers: Record<string, string> = {}) {
-  return invoke(twilioHandler, { ...fullTwilioEnv, ...env }, event, headers);
+  return call('/token', { ...fullTwilioEnv, ...env }, event, headers);
 }
 
-async function identityIn(response: ResponseDouble): Promise<string> {
+async function identityIn(response: Answer): Promise<string> {
   expect(response.statusCode).toBe(200);
   const { payload } = await verifyTwilioToken(response.json().token as string, twilioCredentials.API_SECRET);
   return (payload.grants as { identity: string }).identity;
 }
 
 /** A refusal: status, code and challenge exact, and the credential nowhere in the answer or the log. */
-function expectRefused(response: ResponseDouble, status: number, code: string, wwwAuthenticate: string | undefined, credential?: string) {
+function expectRefused(response: Answer, status: number, code: string, wwwAuthenticate: string | undefined, credential?: string) {
   expect(response.statusCode).toBe(status);
   expect(response.json()).toMatchObject({ status, code });
   expect(response.headers['WWW-Authenticate']).toBe(wwwAuthenticate);
@@ -149,18 +149,18 @@ describe('AUTH_GRANTS_CLAIM limits what a caller may get', () => {
 
   test('/vonage-token: the configured ACL preset must be allowed', async () => {
     const jwt = await idp.sign({ rtc: ['messaging'] });
-    const allowed = await invoke(vonageHandler, { ...vonageEnv({ VONAGE_ACL: 'messaging' }), ...env() }, {}, bearer(jwt));
+    const allowed = await call('/vonage-token', { ...vonageEnv({ VONAGE_ACL: 'messaging' }), ...env() }, {}, bearer(jwt));
     expect(allowed.statusCode).toBe(200);
-    const refused = await invoke(vonageHandler, { ...vonageEnv(), ...env() }, {}, bearer(jwt));
+    const refused = await call('/vonage-token', { ...vonageEnv(), ...env() }, {}, bearer(jwt));
     expectRefused(refused, 403, 'grant_forbidden', 'Bearer realm="rtc-token-service", error="insufficient_scope"');
   });
 
   test('/vonage-token video: a subscriber-only caller gets subscriber by default and cannot publish', async () => {
     const jwt = await idp.sign({ rtc: ['subscriber'] });
     const vonage = { ...vonageEnv(), ...env() };
-    const response = await invoke(vonageHandler, vonage, { kind: 'video', session_id: videoSessionId }, bearer(jwt));
+    const response = await call('/vonage-token', vonage, { kind: 'video', session_id: videoSessionId }, bearer(jwt));
     expect(response.json()).toMatchObject({ role: 'subscriber', identity: 'alice' });
-    const publish = await invoke(vonageHandler, vonage, { kind: 'video', session_id: videoSessionId, role: 'publisher' }, bearer(jwt));
+    const publish = await call('/vonage-token', vonage, { kind: 'video', session_id: videoSessionId, role: 'publisher' }, bearer(jwt));
     expectRefused(publish, 403, 'grant_forbidden', 'Bearer realm="rtc-token-service", error="insufficient_scope"');
   });
 });
@@ -169,10 +169,10 @@ describe('identity binding on /vonage-token', () => {
   test('the token\'s sub is the verified identity, and another identity is refused', async () => {
     const jwt = await idp.sign({ sub: 'bob' });
     const vonage = { ...vonageEnv(), ...idp.env() };
-    const response = await invoke(vonageHandler, vonage, {}, bearer(jwt));
+    const response = await call('/vonage-token', vonage, {}, bearer(jwt));
     const { payload } = await verifyVonageToken(response.json().token as string, vonageKeys().publicKey);
     expect(payload.sub).toBe('bob');
-    expectRefused(await invoke(vonageHandler, vonage, { identity: 'alice' }, bearer(jwt)), 403, 'identity_mismatch', undefined, jwt);
+    expectRefused(await call('/vonage-token', vonage, { identity: 'alice' }, bearer(jwt)), 403, 'identity_mismatch', undefined, jwt);
   });
 });
 
@@ -245,16 +245,16 @@ describe('AUTH_MODE=vonage', () => {
 
   test('accepts a token signed with the application\'s private key; identity from sub', async () => {
     const jwt = await signWith(vonageKeys().privatePem);
-    const response = await invoke(vonageHandler, env(), {}, bearer(jwt));
+    const response = await call('/vonage-token', env(), {}, bearer(jwt));
     const { payload } = await verifyVonageToken(response.json().token as string, vonageKeys().publicKey);
     expect(payload.sub).toBe('frank');
   });
 
   test('refuses a token signed with another key, or for another application', async () => {
     const forged = await signWith(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
-    expectRefused(await invoke(vonageHandler, env(), {}, bearer(forged)), 401, 'auth_invalid', invalidChallenge, forged);
+    expectRefused(await call('/vonage-token', env(), {}, bearer(forged)), 401, 'auth_invalid', invalidChallenge, forged);
     const otherApp = await signWith(vonageKeys().privatePem, { application_id: '11111111-2222-4333-8444-555555555555' });
-    expectRefused(await invoke(vonageHandler, env(), {}, bearer(otherApp)), 401, 'auth_invalid', invalidChallenge, otherApp);
+    expectRefused(await call('/vonage-token', env(), {}, bearer(otherApp)), 401, 'auth_invalid', invalidChallenge, otherApp);
   });
 
   test('protects /token too, with the Vonage application key', async () => {
@@ -277,18 +277,5 @@ describe('auth misconfiguration is a 500 problem naming the variables', () => {
     const response = await token(env, { identity: 'alice' });
     expect(response.statusCode).toBe(500);
     expect(response.json()).toMatchObject({ code, detail });
-  });
-});
-
-describe('AUTH_MODE=none', () => {
-  test('warns once per warm container when served beyond localhost', async () => {
-    jest.resetModules();
-    const { handler } = await import('../../functions/token');
-    const deployed = { ...fullTwilioEnv, DOMAIN_NAME: 'tokens-1234-dev.twil.io' };
-    await invoke(handler, deployed, { identity: 'alice' });
-    await invoke(handler, deployed, { identity: 'bob' });
-    const warnings = logLines.map((line) => JSON.parse(line)).filter((line) => line.event === 'auth_disabled');
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ level: 'warn' });
   });
 });

@@ -1,15 +1,13 @@
-import { handler } from '../../functions/token';
+import { freezeClockPerTest } from '../../support/clock';
+import { callEndpoint } from '../../support/core';
 import {
   chatServiceSid, fullTwilioEnv, outgoingApplicationSid, pushCredentialSid, syncServiceSid, twilioCredentials,
-} from '../support/fixtures';
-import { freezeClockPerTest } from '../support/clock';
-import { installTwilioGlobals, invoke } from '../support/twilio-runtime';
-import { verifyTwilioToken } from '../support/verify';
+} from '../../support/fixtures';
+import { verifyTwilioToken } from '../../support/verify';
 
 const now = new Date('2026-11-21T12:00:00.000Z');
 const nowSeconds = now.getTime() / 1000;
 
-beforeAll(() => installTwilioGlobals());
 freezeClockPerTest(now);
 
 /** Each grant's payload exactly as Twilio documents it for this deployment's configuration. */
@@ -28,7 +26,7 @@ function subsets<T>(items: T[]): T[][] {
 
 describe('/token issues a verified Access Token', () => {
   test('with every configured grant by default, verified with jose claim by claim', async () => {
-    const response = await invoke(handler, fullTwilioEnv, { identity: 'alice' });
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice' });
 
     expect(response.statusCode).toBe(200);
     const body = response.json();
@@ -58,7 +56,7 @@ describe('/token issues a verified Access Token', () => {
   });
 
   test.each(subsets(allGrants).map((grants) => [grants.join(',')]))('with exactly the grants asked for: %s', async (grants) => {
-    const response = await invoke(handler, fullTwilioEnv, { identity: 'alice', grants });
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice', grants });
 
     expect(response.statusCode).toBe(200);
     const names = grants.split(',') as GrantName[];
@@ -71,24 +69,24 @@ describe('/token issues a verified Access Token', () => {
   });
 
   test('accepts grants as a JSON array', async () => {
-    const response = await invoke(handler, fullTwilioEnv, { identity: 'alice', grants: ['sync', 'video'] });
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice', grants: ['sync', 'video'] });
     expect(response.json().grants).toEqual(['video', 'sync']);
   });
 
   test('restricts the video grant to the requested room', async () => {
-    const response = await invoke(handler, fullTwilioEnv, { identity: 'alice', grants: 'video', room: 'daily standup' });
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice', grants: 'video', room: 'daily standup' });
     const { payload } = await verifyTwilioToken(response.json().token as string, twilioCredentials.API_SECRET);
     expect(payload.grants).toEqual({ identity: 'alice', video: { room: 'daily standup' } });
   });
 
   test('offers only video when nothing else is configured', async () => {
-    const response = await invoke(handler, twilioCredentials, { identity: 'alice' });
+    const response = await callEndpoint('/token', twilioCredentials, { identity: 'alice' });
     expect(response.json().grants).toEqual(['video']);
   });
 
   test('leaves incoming calls out when VOICE_INCOMING_ALLOW is false, and adds the push credential', async () => {
     const env = { ...twilioCredentials, OUTGOING_SID: outgoingApplicationSid, VOICE_INCOMING_ALLOW: 'false', VOICE_PUSH_CREDENTIAL_SID: pushCredentialSid };
-    const response = await invoke(handler, env, { identity: 'alice', grants: 'voice' });
+    const response = await callEndpoint('/token', env, { identity: 'alice', grants: 'voice' });
     const { payload } = await verifyTwilioToken(response.json().token as string, twilioCredentials.API_SECRET);
     expect(payload.grants).toEqual({
       identity: 'alice',
@@ -98,17 +96,17 @@ describe('/token issues a verified Access Token', () => {
 
   test('ignores the Serverless Service SID Twilio puts in SERVICE_SID, and CHAT_SERVICE_SID wins', async () => {
     const deployed = { ...twilioCredentials, SERVICE_SID: 'ZS55555555555555555555555555555555' };
-    expect((await invoke(handler, deployed, { identity: 'alice' })).json().grants).toEqual(['video']);
+    expect((await callEndpoint('/token', deployed, { identity: 'alice' })).json().grants).toEqual(['video']);
 
     const both = { ...deployed, CHAT_SERVICE_SID: chatServiceSid };
-    const response = await invoke(handler, both, { identity: 'alice', grants: 'chat' });
+    const response = await callEndpoint('/token', both, { identity: 'alice', grants: 'chat' });
     const { payload } = await verifyTwilioToken(response.json().token as string, twilioCredentials.API_SECRET);
     expect(payload.grants).toEqual({ identity: 'alice', chat: { service_sid: chatServiceSid } });
   });
 
   test('accepts a 128-character identity counted in code points', async () => {
     const identity = '🦊'.repeat(128);
-    const response = await invoke(handler, fullTwilioEnv, { identity });
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity });
     expect(response.statusCode).toBe(200);
     const { payload } = await verifyTwilioToken(response.json().token as string, twilioCredentials.API_SECRET);
     expect((payload.grants as { identity: string }).identity).toBe(identity);
@@ -121,14 +119,14 @@ describe('/token TTL', () => {
     ['86400', 86400],
     [600, 600],
   ])('honours ttl=%p within bounds', async (ttl, expected) => {
-    const response = await invoke(handler, fullTwilioEnv, { identity: 'alice', ttl });
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice', ttl });
     expect(response.json()).toMatchObject({ ttl: expected, expires_at: new Date((nowSeconds + expected) * 1000).toISOString() });
     const { payload } = await verifyTwilioToken(response.json().token as string, twilioCredentials.API_SECRET);
     expect(payload.exp! - payload.iat!).toBe(expected);
   });
 
   test.each(['59', '86401', '1.5', '-60', 'abc', '1e3', ' 600'])('refuses ttl=%p', async (ttl) => {
-    const response = await invoke(handler, fullTwilioEnv, { identity: 'alice', ttl });
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice', ttl });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({
       type: 'urn:rtc-token-service:problem:ttl_invalid',
@@ -144,7 +142,7 @@ describe('/token TTL', () => {
     const clock = [999, 1000, 1000, 1001].map((ms) => now.getTime() + ms);
     const frozen = Date.now();
     const clockSpy = jest.spyOn(Date, 'now').mockImplementation(() => clock.shift() ?? frozen + 1001);
-    const response = await invoke(handler, fullTwilioEnv, { identity: 'alice', ttl: '600' });
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice', ttl: '600' });
     clockSpy.mockRestore();
     const { payload } = await verifyTwilioToken(response.json().token as string, twilioCredentials.API_SECRET);
     expect(payload.iat).toBe(nowSeconds + 1);
@@ -153,9 +151,9 @@ describe('/token TTL', () => {
 
   test('uses TOKEN_TTL as the default and TOKEN_MAX_TTL as the cap', async () => {
     const env = { ...fullTwilioEnv, TOKEN_TTL: '900', TOKEN_MAX_TTL: '1800' };
-    expect((await invoke(handler, env, { identity: 'alice' })).json().ttl).toBe(900);
-    expect((await invoke(handler, env, { identity: 'alice', ttl: '1800' })).json().ttl).toBe(1800);
-    const over = await invoke(handler, env, { identity: 'alice', ttl: '1801' });
+    expect((await callEndpoint('/token', env, { identity: 'alice' })).json().ttl).toBe(900);
+    expect((await callEndpoint('/token', env, { identity: 'alice', ttl: '1800' })).json().ttl).toBe(1800);
+    const over = await callEndpoint('/token', env, { identity: 'alice', ttl: '1801' });
     expect(over.json()).toMatchObject({ code: 'ttl_invalid', detail: 'ttl must be whole seconds between 60 and 1800.' });
   });
 });
@@ -179,7 +177,7 @@ describe('/token refuses bad requests with a problem', () => {
     ['a room without the video grant', { identity: 'alice', grants: 'voice', room: 'r' }, 'param_invalid'],
     ['a room longer than 128 characters', { identity: 'alice', room: 'r'.repeat(129) }, 'param_invalid'],
   ])('%s', async (_name, event, code) => {
-    const response = await invoke(handler, fullTwilioEnv, event);
+    const response = await callEndpoint('/token', fullTwilioEnv, event);
 
     expect(response.statusCode).toBe(400);
     expect(response.headers['Content-Type']).toBe('application/problem+json; charset=utf-8');
@@ -189,7 +187,7 @@ describe('/token refuses bad requests with a problem', () => {
   });
 
   test('names a grant this deployment has not configured', async () => {
-    const response = await invoke(handler, twilioCredentials, { identity: 'alice', grants: 'video,sync' });
+    const response = await callEndpoint('/token', twilioCredentials, { identity: 'alice', grants: 'video,sync' });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({
       type: 'urn:rtc-token-service:problem:grant_unavailable',
@@ -203,7 +201,7 @@ describe('/token refuses bad requests with a problem', () => {
 
 describe('/token configuration problems name variables, never values', () => {
   test('lists every missing credential', async () => {
-    const response = await invoke(handler, { ACCOUNT_SID: twilioCredentials.ACCOUNT_SID, API_KEY: ' ' }, { identity: 'alice' });
+    const response = await callEndpoint('/token', { ACCOUNT_SID: twilioCredentials.ACCOUNT_SID, API_KEY: ' ' }, { identity: 'alice' });
     expect(response.statusCode).toBe(500);
     expect(response.json()).toEqual({
       type: 'urn:rtc-token-service:problem:config_missing',
@@ -226,34 +224,26 @@ describe('/token configuration problems name variables, never values', () => {
     ['TOKEN_MAX_TTL', '90000', 'TOKEN_MAX_TTL is not a whole number of seconds between 60 and 86400.'],
     ['ALLOWED_ORIGINS', 'https://app.example.com/path', 'ALLOWED_ORIGINS is not "*" or a comma-separated list of origins such as https://app.example.com.'],
   ])('%s=%p is config_invalid', async (name, value, detail) => {
-    const response = await invoke(handler, { ...fullTwilioEnv, [name]: value }, { identity: 'alice' });
+    const response = await callEndpoint('/token', { ...fullTwilioEnv, [name]: value }, { identity: 'alice' });
     expect(response.statusCode).toBe(500);
     expect(response.json()).toMatchObject({ code: 'config_invalid', detail });
     expect(JSON.stringify(response.json())).not.toContain(value);
   });
 
   test('a TOKEN_TTL above TOKEN_MAX_TTL is config_invalid', async () => {
-    const response = await invoke(handler, { ...fullTwilioEnv, TOKEN_TTL: '7200', TOKEN_MAX_TTL: '3600' }, { identity: 'alice' });
+    const response = await callEndpoint('/token', { ...fullTwilioEnv, TOKEN_TTL: '7200', TOKEN_MAX_TTL: '3600' }, { identity: 'alice' });
     expect(response.json()).toMatchObject({ code: 'config_invalid', detail: 'TOKEN_TTL is not a whole number of seconds between 60 and 3600.' });
   });
 
   test('checks configuration before the request, so a broken deployment is never blamed on the caller', async () => {
-    const response = await invoke(handler, {}, { identity: 'not valid' });
+    const response = await callEndpoint('/token', {}, { identity: 'not valid' });
     expect(response.json()).toMatchObject({ code: 'config_missing' });
-  });
-
-  test('reads only data properties of the context, never twilio-run\'s warning getters', async () => {
-    const context: Record<string, unknown> = { ...fullTwilioEnv };
-    delete context.SERVICE_SID;
-    Object.defineProperty(context, 'SERVICE_SID', { enumerable: true, get: () => { throw new Error('getter read'); } });
-    const response = await invoke(handler, context, { identity: 'alice' });
-    expect(response.json().grants).toEqual(['video', 'voice', 'sync']);
   });
 });
 
 describe('/token headers', () => {
   test('a success is JSON that is never cached, readable by any origin by default', async () => {
-    const response = await invoke(handler, fullTwilioEnv, { identity: 'alice' }, { origin: 'https://any.example' });
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice' }, { origin: 'https://any.example' });
     expect(response.headers).toEqual({
       'Access-Control-Allow-Origin': '*',
       Vary: 'Origin',
@@ -270,48 +260,36 @@ describe('/token headers', () => {
     ['an unlisted origin gets no allow header', 'https://evil.example', undefined],
     ['a listed host on another scheme gets no allow header', 'http://app.example.com', undefined],
   ])('%s', async (_name, origin, allowed) => {
-    const response = await invoke(handler, listed, { identity: 'alice' }, { origin });
+    const response = await callEndpoint('/token', listed, { identity: 'alice' }, { origin });
     expect(response.statusCode).toBe(200);
     expect(response.headers['Access-Control-Allow-Origin']).toBe(allowed);
     expect(response.headers.Vary).toBe('Origin');
   });
 
   test('a request without an Origin (curl, native apps) is served', async () => {
-    const response = await invoke(handler, listed, { identity: 'alice' });
+    const response = await callEndpoint('/token', listed, { identity: 'alice' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['Access-Control-Allow-Origin']).toBeUndefined();
   });
 
   test('problems carry the same CORS headers so browsers can read them', async () => {
-    const response = await invoke(handler, listed, {}, { origin: 'https://app.example.com' });
+    const response = await callEndpoint('/token', listed, {}, { origin: 'https://app.example.com' });
     expect(response.statusCode).toBe(400);
     expect(response.headers['Access-Control-Allow-Origin']).toBe('https://app.example.com');
   });
 });
 
-describe('/token logging', () => {
-  test('writes one line per issued token with identity, grants and ttl, never the token or secret', async () => {
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    const response = await invoke(handler, fullTwilioEnv, { identity: 'alice', grants: 'video,chat', ttl: '600' });
+describe('/token log fields', () => {
+  test('an issued token records identity, grants and ttl, never the token or secret', async () => {
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice', grants: 'video,chat', ttl: '600' });
 
-    expect(log).toHaveBeenCalledTimes(1);
-    const line = log.mock.calls[0][0] as string;
-    expect(JSON.parse(line)).toEqual({
-      time: now.toISOString(), event: 'token', endpoint: '/token', outcome: 'issued', status: 200,
-      identity: 'alice', grants: ['video', 'chat'], ttl: 600,
-    });
-    expect(line).not.toContain(response.json().token as string);
-    expect(line).not.toContain(twilioCredentials.API_SECRET);
+    expect(response.log).toEqual({ outcome: 'issued', identity: 'alice', grants: ['video', 'chat'], ttl: 600 });
+    expect(JSON.stringify(response.log)).not.toContain(response.json().token as string);
+    expect(JSON.stringify(response.log)).not.toContain(twilioCredentials.API_SECRET);
   });
 
-  test('writes one line per refusal with its code', async () => {
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    await invoke(handler, fullTwilioEnv, { identity: 'alice', ttl: '5' });
-
-    expect(log).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(log.mock.calls[0][0] as string)).toEqual({
-      time: now.toISOString(), event: 'token', endpoint: '/token', outcome: 'refused', status: 400,
-      code: 'ttl_invalid', identity: 'alice',
-    });
+  test('a refusal records its code', async () => {
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice', ttl: '5' });
+    expect(response.log).toEqual({ outcome: 'refused', code: 'ttl_invalid', identity: 'alice' });
   });
 });

@@ -1,0 +1,75 @@
+import { AuthConfig, readAuthConfig } from '../auth/config';
+import { OriginPolicy, readOriginPolicy } from '../cors';
+import { asProblem, Problem } from '../problem';
+import { readTwilioConfig, TwilioConfig, twilioVariables } from '../twilio/config';
+import { readVonageConfig, vonageConfigured, VonageConfig } from '../vonage/config';
+import { ReadAsset } from '../vonage/private-key';
+import { Env, readVar } from './env';
+
+export type { ReadAsset };
+export type Vendor = 'twilio' | 'vonage';
+
+/**
+ * One part of the configuration: its validated value, or the problem every request that needs it
+ * answers. A part is settled at load time, so a broken one is never re-parsed per request.
+ */
+export type Part<T> = T | Problem;
+
+/** Everything the core reads from the environment, validated once. */
+export interface Config {
+  readonly cors: Part<OriginPolicy>;
+  readonly auth: Part<AuthConfig>;
+  readonly twilio: Part<TwilioConfig>;
+  readonly vonage: Part<VonageConfig>;
+  /** The vendors this deployment is set up for: any of their variables set (or the Vonage key as a private asset). */
+  readonly vendors: readonly Vendor[];
+}
+
+/**
+ * Reads and validates every variable once, into one frozen Config: per warm container on Twilio,
+ * at start-up on the Node host. It never throws: a part that cannot load holds its problem, so a
+ * Function still answers it as problem+json and a host can refuse to start on it.
+ *
+ * @example loadConfig({ ACCOUNT_SID: 'AC…', API_KEY: 'SK…', API_SECRET: '…' }).vendors // ['twilio']
+ */
+export function loadConfig(env: Env, readAsset: ReadAsset = () => undefined): Config {
+  const vonage = settle(() => readVonageConfig(env, readAsset));
+  const vendors: Vendor[] = [];
+  if (twilioVariables.some((name) => readVar(env, name) !== undefined)) vendors.push('twilio');
+  if (vonageConfigured(env, readAsset)) vendors.push('vonage');
+  return Object.freeze({
+    cors: settle(() => readOriginPolicy(env)),
+    auth: settle(() => readAuthConfig(env, vonage)),
+    twilio: settle(() => readTwilioConfig(env)),
+    vonage,
+    vendors: Object.freeze(vendors),
+  });
+}
+
+/**
+ * A part's value, or its problem thrown: the one way the core reads configuration.
+ *
+ * @example const twilio = use(config.twilio);
+ */
+export function use<T>(part: Part<T>): T {
+  if (part instanceof Problem) throw part;
+  return part;
+}
+
+/**
+ * What keeps a configuration from serving: a broken ALLOWED_ORIGINS or AUTH_* breaks every
+ * endpoint, and a vendor that is set up but broken breaks its own. A vendor nobody set up is not
+ * a problem here; its endpoint answers `config_missing`.
+ */
+export function configProblems(config: Config): Problem[] {
+  const parts: Array<Part<unknown>> = [config.cors, config.auth, ...config.vendors.map((vendor) => config[vendor])];
+  return parts.filter((part): part is Problem => part instanceof Problem);
+}
+
+function settle<T>(read: () => T): Part<T> {
+  try {
+    return read();
+  } catch (error) {
+    return asProblem(error);
+  }
+}
