@@ -2,8 +2,7 @@ import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { join } from 'node:path';
-import { buildDir, freePort, startTwilioRun } from '../test/support/server';
+import { freePort, startTwilioRun } from '../test/support/server';
 import { median } from './stats';
 
 export interface HttpFigures {
@@ -11,56 +10,37 @@ export interface HttpFigures {
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
-  /** The server's own CPU time per answered request, when its pid is known. */
+  errors: number;
+  /** The server's own CPU time per answered request. */
   serverCpuMicroseconds?: number;
 }
 
-/**
- * Requests per second and latency at a fixed concurrency, like a busy app's clients. With the
- * server's pid, also its CPU time per request: the load generator shares this machine's two
- * cores, so throughput alone mixes its cost with the server's.
- */
-export async function load(url: string, seconds: number, serverPid?: number, connections = 10): Promise<HttpFigures> {
-  const cpuBefore = serverPid === undefined ? 0 : cpuMicroseconds(serverPid);
-  const result = await autocannon({ url, connections, duration: seconds });
-  const served = result.requests.total;
-  return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    serverCpuMicroseconds: serverPid === undefined ? undefined : (cpuMicroseconds(serverPid) - cpuBefore) / served,
-  };
-}
-
-/** User plus system CPU time of a process so far, from /proc (Linux; the kernel counts 100 ticks a second). */
-function cpuMicroseconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-export interface Host {
+export interface Server {
   url: string;
   process: ChildProcess;
+  /** Time from spawn to the first 200 from `readyPath`. */
+  coldStartMs: number;
   stop(): Promise<void>;
 }
 
 /**
- * The production Node host with Vonage Cloud Runtime's variables, its logs discarded so the
- * terminal does not pace it. Resolves on the first 200 from /token, with the time that took.
+ * Starts a server script with only `env`, its output discarded so the terminal does not pace it,
+ * pinned to CPU 1 when the benchmark runs pinned. Resolves on the first 200 from `readyPath`.
  */
-export async function startNodeHost(env: Record<string, string>): Promise<Host & { coldStartMs: number }> {
+export async function startServer(script: string, env: Record<string, string>, readyPath = '/token?identity=alice'): Promise<Server> {
   const port = await freePort();
+  const pinned = process.env.BENCH_PIN_SERVERS === '1';
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [join(buildDir, 'host', 'server.js')], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', VCR_PORT: String(port), ...env },
-    stdio: 'ignore',
-  });
+  const args = [script];
+  const child = pinned ? spawn('taskset', ['-c', '1', process.execPath, ...args], options()) : spawn(process.execPath, args, options());
+  function options() {
+    return { env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), VCR_PORT: String(port), ...env }, stdio: 'ignore' as const };
+  }
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20000;
   for (;;) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the Node host did not start');
-    if (await answersOk(`${url}/token?identity=alice`)) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${script} did not start`);
+    if (await answersOk(url + readyPath)) break;
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   const coldStartMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -70,7 +50,7 @@ export async function startNodeHost(env: Record<string, string>): Promise<Host &
 
 /**
  * One GET with node:http, true on a 200. The probe is plain on purpose: fetch (undici) takes tens of
- * milliseconds per refused connection, which would be counted as the host's start-up time.
+ * milliseconds per refused connection, which would be counted as the server's start-up time.
  */
 function answersOk(url: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -82,9 +62,55 @@ function answersOk(url: string): Promise<boolean> {
   });
 }
 
-export async function startTwilioRunHost(env: Record<string, string>): Promise<Host> {
-  const server = await startTwilioRun(env);
-  return { url: server.url, process: server.process, stop: async () => { await server.stop(); } };
+/** Requests per second and latency at a fixed concurrency, like a busy app's clients, plus the server's CPU per request. */
+export async function load(url: string, seconds: number, serverPid?: number, connections = 10): Promise<HttpFigures> {
+  const cpuBefore = serverPid === undefined ? 0 : cpuMicroseconds(serverPid);
+  const result = await autocannon({ url, connections, duration: seconds });
+  const served = result.requests.total;
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    serverCpuMicroseconds: serverPid === undefined || served === 0 ? undefined : (cpuMicroseconds(serverPid) - cpuBefore) / served,
+  };
+}
+
+export interface Route {
+  name: string;
+  url: string;
+  pid?: number;
+}
+
+/**
+ * Loads each route in turn, round after round (A B C A B C …), after one warm-up segment each, so a
+ * noisy moment on this shared machine lands on every route alike. Per route: the mean rate over
+ * all rounds, the median of the rounds' latency percentiles, CPU per request over all rounds.
+ */
+export async function interleave(routes: readonly Route[], rounds: number, secondsPerRound: number): Promise<Record<string, HttpFigures>> {
+  for (const route of routes) await load(route.url, 1, undefined);
+  const samples = new Map<string, HttpFigures[]>(routes.map((route) => [route.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const route of routes) samples.get(route.name)!.push(await load(route.url, secondsPerRound, route.pid));
+  }
+  return Object.fromEntries([...samples].map(([name, figures]) => {
+    const cpu = figures.map((figure) => figure.serverCpuMicroseconds);
+    return [name, {
+      requestsPerSecond: figures.reduce((sum, figure) => sum + figure.requestsPerSecond, 0) / figures.length,
+      p50Ms: median(figures.map((figure) => figure.p50Ms)),
+      p99Ms: median(figures.map((figure) => figure.p99Ms)),
+      non2xx: figures.reduce((sum, figure) => sum + figure.non2xx, 0),
+      errors: figures.reduce((sum, figure) => sum + figure.errors, 0),
+      serverCpuMicroseconds: cpu.every((value) => value !== undefined) ? median(cpu as number[]) : undefined,
+    }];
+  }));
+}
+
+/** User plus system CPU time of a process so far, from /proc (Linux; the kernel counts 100 ticks a second). */
+function cpuMicroseconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 /** Resident set size of a process in MiB, from /proc (Linux). */
@@ -93,13 +119,29 @@ export function rssMiB(pid: number): number {
   return Number(line.replace(/\D+/g, '')) / 1024;
 }
 
-/** Median time from process start to the first 200 from /token, over several fresh starts. */
-export async function coldStart(env: Record<string, string>, runs: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const host = await startNodeHost(env);
-    times.push(host.coldStartMs);
-    await host.stop();
+/** Cold starts of several servers, interleaved run by run; the median time to the first 200 of each. */
+export async function coldStarts(servers: Record<string, () => Promise<Server>>, runs: number): Promise<Record<string, number>> {
+  const times = new Map<string, number[]>(Object.keys(servers).map((name) => [name, []]));
+  for (let run = 0; run < runs; run++) {
+    for (const [name, start] of Object.entries(servers)) {
+      const server = await start();
+      times.get(name)!.push(server.coldStartMs);
+      await server.stop();
+    }
   }
-  return median(times);
+  return Object.fromEntries([...times].map(([name, values]) => [name, median(values)]));
+}
+
+/** twilio-run `/token` as `npm start` serves it; undefined when it could not be measured (it answered nothing). */
+export async function measureTwilioRun(env: Record<string, string>, seconds: number): Promise<HttpFigures | undefined> {
+  const server = await startTwilioRun(env);
+  try {
+    await load(`${server.url}/token?identity=alice`, 1);
+    const figures = await load(`${server.url}/token?identity=alice`, seconds);
+    return figures.requestsPerSecond > 0 && figures.non2xx === 0 ? figures : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await server.stop();
+  }
 }

@@ -1,85 +1,109 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { root } from '../test/support/server';
-import { coldStart, HttpFigures, load, rssMiB, startNodeHost, startTwilioRunHost } from './http';
+import { buildDir, root } from '../test/support/server';
+import { coldStarts, HttpFigures, interleave, measureTwilioRun, rssMiB, startServer } from './http';
 import { benchEnv, benchTwilioMint, benchVonageMint } from './mint';
 
+interface Target {
+  name: string;
+  /** Undefined when a figure it needs could not be measured: reported as missing, never as met. */
+  ratio: number | undefined;
+  target: string;
+  met: boolean | undefined;
+}
+
+const hostScript = join(buildDir, 'host', 'server.js');
+const fastifyScript = join(buildDir, 'bench', 'fastify-token.js');
+const bareScript = join(buildDir, 'bench', 'bare-token.js');
+
 /**
- * `npm run bench [-- --quick]`: minting cost against the vendor libraries and the raw crypto
- * floor, HTTP throughput against twilio-run and a trivial route, cold start and memory, all in one
- * run so the ratios compare like with like on a noisy machine.
+ * `npm run bench [-- --quick]`: minting against the vendor libraries and the raw crypto floor;
+ * HTTP for the Node host against its own health route, a minimal Fastify app minting the same token
+ * (what a user would pick instead) and twilio-run; cold start against a bare node:http app; memory.
+ * All in one run, routes interleaved round by round, so the ratios compare like with like on a
+ * noisy machine.
  */
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const seconds = quick ? 2 : 10;
+  const rounds = quick ? 2 : 5;
+  const secondsPerRound = quick ? 1 : 2;
   const env = benchEnv();
+  const pinned = process.env.BENCH_PIN_SERVERS === '1';
 
-  // First, while nothing else this run starts is still winding down (twilio-run's forked children).
-  const coldStartMs = await coldStart(env, quick ? 2 : 5);
+  const cold = await coldStarts({
+    host: () => startServer(hostScript, env),
+    bare: () => startServer(bareScript, env),
+  }, quick ? 3 : 9);
   const twilioMint = await benchTwilioMint(env, quick);
   const vonageMint = await benchVonageMint(env, quick);
 
-  const host = await startNodeHost(env);
-  let nodeToken: HttpFigures, nodeVonage: HttpFigures, nodeTrivial: HttpFigures, memory: { afterFirstMiB: number; afterSecondMiB: number };
+  const [host, fastify] = [await startServer(hostScript, env), await startServer(fastifyScript, env)];
+  let http: Record<string, HttpFigures>;
+  let memory: { afterFirstMiB: number; afterSecondMiB: number };
   try {
     const pid = host.process.pid!;
-    await load(`${host.url}/token?identity=alice`, 1);
-    nodeTrivial = await load(`${host.url}/_/health`, seconds, pid);
-    nodeToken = await load(`${host.url}/token?identity=alice`, seconds, pid);
-    nodeVonage = await load(`${host.url}/vonage-token?identity=alice`, seconds, pid);
-    const afterFirstMiB = rssMiB(host.process.pid!);
-    await load(`${host.url}/token?identity=alice`, seconds);
-    await load(`${host.url}/vonage-token?identity=alice`, seconds);
-    memory = { afterFirstMiB, afterSecondMiB: rssMiB(host.process.pid!) };
+    http = await interleave([
+      { name: 'hostToken', url: `${host.url}/token?identity=alice`, pid },
+      { name: 'hostHealth', url: `${host.url}/_/health`, pid },
+      { name: 'fastifyToken', url: `${fastify.url}/token?identity=alice`, pid: fastify.process.pid },
+      { name: 'hostVonage', url: `${host.url}/vonage-token?identity=alice`, pid },
+    ], rounds, secondsPerRound);
+    const afterFirstMiB = rssMiB(pid);
+    await interleave([
+      { name: 'hostToken', url: `${host.url}/token?identity=alice` },
+      { name: 'hostVonage', url: `${host.url}/vonage-token?identity=alice` },
+    ], rounds, secondsPerRound);
+    memory = { afterFirstMiB, afterSecondMiB: rssMiB(pid) };
   } finally {
-    await host.stop();
+    await Promise.all([host.stop(), fastify.stop()]);
   }
+  const twilioRun = await measureTwilioRun(env, quick ? 2 : 10);
 
-  const twilioRun = await startTwilioRunHost(env);
-  let twilioRunToken: HttpFigures;
-  try {
-    await load(`${twilioRun.url}/token?identity=alice`, 1);
-    twilioRunToken = await load(`${twilioRun.url}/token?identity=alice`, seconds);
-  } finally {
-    await twilioRun.stop();
-  }
-
+  const { hostToken, hostHealth, fastifyToken, hostVonage } = http;
   const rs256PerSecond = 1e6 / vonageMint.rs256Floor;
+  const target = (name: string, ratio: number | undefined, bound: string, met: (ratio: number) => boolean): Target =>
+    ({ name, ratio, target: bound, met: ratio === undefined ? undefined : met(ratio) });
   const targets = [
-    { name: 'Twilio mint vs raw HMAC floor', ratio: twilioMint.project / twilioMint.hmacFloor, target: '≤ 5×', met: twilioMint.project / twilioMint.hmacFloor <= 5 },
-    { name: 'stock AccessToken path vs Twilio mint', ratio: twilioMint.stock / twilioMint.project, target: '≥ 15×', met: twilioMint.stock / twilioMint.project >= 15 },
-    { name: 'Vonage mint vs one raw RS256 signature', ratio: vonageMint.project / vonageMint.rs256Floor, target: '≤ 1.2×', met: vonageMint.project / vonageMint.rs256Floor <= 1.2 },
-    { name: 'Node host /token vs its trivial route', ratio: nodeToken.requestsPerSecond / nodeTrivial.requestsPerSecond, target: '≥ 0.5×', met: nodeToken.requestsPerSecond / nodeTrivial.requestsPerSecond >= 0.5 },
-    { name: 'Node host /token vs twilio-run /token', ratio: nodeToken.requestsPerSecond / twilioRunToken.requestsPerSecond, target: '≥ 10×', met: nodeToken.requestsPerSecond / twilioRunToken.requestsPerSecond >= 10 },
-    { name: 'Node host /vonage-token vs raw RS256 signatures/s', ratio: nodeVonage.requestsPerSecond / rs256PerSecond, target: '≥ 0.6×', met: nodeVonage.requestsPerSecond / rs256PerSecond >= 0.6 },
+    target('Twilio mint vs raw HMAC floor', twilioMint.project / twilioMint.hmacFloor, '≤ 5×', (r) => r <= 5),
+    target('stock AccessToken path vs Twilio mint', twilioMint.stock / twilioMint.project, '≥ 15×', (r) => r >= 15),
+    target('Vonage mint vs one raw RS256 signature', vonageMint.project / vonageMint.rs256Floor, '≤ 1.2×', (r) => r <= 1.2),
+    target('host /token vs its /_/health (req/s)', hostToken.requestsPerSecond / hostHealth.requestsPerSecond, '≥ 0.6×', (r) => r >= 0.6),
+    target('host /token vs Fastify /token (req/s)', hostToken.requestsPerSecond / fastifyToken.requestsPerSecond, '≥ 1.0×', (r) => r >= 1),
+    target('host /token p99 vs Fastify /token p99', hostToken.p99Ms / fastifyToken.p99Ms, '≤ 1.0×', (r) => r <= 1),
+    target('host cold start vs bare node:http app', cold.host / cold.bare, '≤ 1.2×', (r) => r <= 1.2),
+    target('host /token vs twilio-run /token (req/s)', twilioRun && hostToken.requestsPerSecond / twilioRun.requestsPerSecond, '≥ 10×', (r) => r >= 10),
+    target('host /vonage-token vs raw RS256 signatures/s', hostVonage.requestsPerSecond / rs256PerSecond, '≥ 0.6×', (r) => r >= 0.6),
   ];
 
   const results = {
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, serversPinnedToCpu1: pinned },
     quick,
     mintMicroseconds: { twilio: twilioMint, vonage: vonageMint },
-    http: { seconds, connections: 10, nodeHost: { token: nodeToken, vonageToken: nodeVonage, trivial: nodeTrivial }, twilioRun: { token: twilioRunToken }, rs256PerSecond },
-    coldStartMs,
+    http: { rounds, secondsPerRound, connections: 10, host: { token: hostToken, health: hostHealth, vonageToken: hostVonage }, fastify: { token: fastifyToken }, twilioRun: twilioRun ?? null, rs256PerSecond },
+    coldStartMs: cold,
     memory: { ...memory, growthMiB: memory.afterSecondMiB - memory.afterFirstMiB },
     targets,
   };
 
   const f = (value: number, digits = 1) => value.toFixed(digits);
+  const route = (figures: HttpFigures) => [`${f(figures.requestsPerSecond, 0)} req/s`,
+    `p50 ${figures.p50Ms} ms · p99 ${figures.p99Ms} ms${figures.serverCpuMicroseconds === undefined ? '' : ` · server CPU ${f(figures.serverCpuMicroseconds, 0)} µs/request`}${figures.non2xx ? ` · ${figures.non2xx} non-2xx` : ''}`];
   const rows: string[][] = [
     ['Twilio mint (video+chat+voice)', `${f(twilioMint.project, 2)} µs`, `stock ${f(twilioMint.stock, 1)} µs · HMAC floor ${f(twilioMint.hmacFloor, 2)} µs`],
     ['Vonage client mint', `${f(vonageMint.project, 0)} µs`, `tokenGenerate ${f(vonageMint.vonageJwt, 0)} µs · RS256 floor ${f(vonageMint.rs256Floor, 0)} µs`],
-    ...([['/token', nodeToken], ['/vonage-token', nodeVonage], ['/_/health (HTTP floor)', nodeTrivial]] as const).map(([route, figures]) => [
-      `Node host ${route}`, `${f(figures.requestsPerSecond, 0)} req/s`,
-      `p50 ${figures.p50Ms} ms · p99 ${figures.p99Ms} ms · host CPU ${f(figures.serverCpuMicroseconds!, 0)} µs/request`,
-    ]),
-    ['twilio-run /token (npm start)', `${f(twilioRunToken.requestsPerSecond, 0)} req/s`, `p50 ${twilioRunToken.p50Ms} ms · p99 ${twilioRunToken.p99Ms} ms`],
-    ['Cold start to first /token 200', `${f(coldStartMs, 0)} ms`, 'Node host'],
+    ['Node host /token', ...route(hostToken)],
+    ['Node host /_/health', ...route(hostHealth)],
+    ['Fastify app /token', ...route(fastifyToken)],
+    ['Node host /vonage-token', ...route(hostVonage)],
+    ['twilio-run /token (npm start)', ...(twilioRun ? route(twilioRun) : ['MISSING', 'no successful answer: not measured'])],
+    ['Cold start to first /token 200', `${f(cold.host, 0)} ms`, `bare node:http app ${f(cold.bare, 0)} ms (medians)`],
     ['Node host RSS after 2 equal runs', `${f(memory.afterFirstMiB)} → ${f(memory.afterSecondMiB)} MiB`, `growth ${f(results.memory.growthMiB)} MiB`],
-    ...targets.map((t) => [t.name, `${f(t.ratio, 2)}×`, `target ${t.target} ${t.met ? 'met' : 'MISSED'}`]),
+    ...targets.map((t) => [t.name, t.ratio === undefined ? 'MISSING' : `${f(t.ratio, 2)}×`,
+      `target ${t.target} ${t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED'}`]),
   ];
   const width = [0, 1].map((column) => Math.max(...rows.map((row) => row[column].length)));
-  console.log(`\n${results.machine.cpus} × ${results.machine.model}, Node ${results.machine.node}${quick ? ' (--quick)' : ''}\n`);
+  console.log(`\n${results.machine.cpus} × ${results.machine.model}, Node ${results.machine.node}${pinned ? ', servers on CPU 1, load on CPU 0' : ''}${quick ? ' (--quick)' : ''}\n`);
   for (const row of rows) console.log(`${row[0].padEnd(width[0])}  ${row[1].padStart(width[1])}  ${row[2]}`);
 
   const dir = join(root, 'bench-results');

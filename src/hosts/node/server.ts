@@ -8,7 +8,7 @@ import { jsonReply, problemReply, Reply } from '../../core/reply';
 import { Params, readHeader } from '../../core/request/params';
 import { answerClientError } from './client-error';
 import { readBody } from './request-body';
-import { mergeParams, parseBody, parseQuery } from './request-params';
+import { mergeParams, parseBody, parseQuery } from '../../core/request/parse';
 import { Route } from './routes';
 import { sendAsset } from './static-asset';
 
@@ -40,7 +40,7 @@ export function createHostServer(app: HostApp): Server {
     const target = requestTarget(req.url ?? '/');
     const fields: Record<string, unknown> = {};
     // 'close' follows every answer, and a client that leaves early too: one line either way.
-    res.once('close', () => app.log({
+    res.on('close', () => app.log({
       event: 'http', method: req.method, path: target.path, status: res.headersSent ? res.statusCode : null,
       duration_ms: Math.round((performance.now() - started) * 100) / 100,
       ...fields,
@@ -109,7 +109,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, target: Target,
         if (error instanceof Problem) fields.outcome = 'refused';
         throw error;
       }
-      const endpoint = await route.endpoint();
+      // Loaded at start-up: awaiting a value that is already there would cost a turn per request.
+      const loaded = route.endpoint();
+      const endpoint = loaded instanceof Promise ? await loaded : loaded;
       const outcome = await endpoint({ params, headers: req.headers, clientIp: req.socket.remoteAddress }, app.config);
       Object.assign(fields, outcome.log);
       return send(res, outcome.reply);

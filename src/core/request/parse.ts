@@ -1,6 +1,6 @@
 import { TextDecoder } from 'node:util';
-import { Problem, ProblemCode } from '../../core/problem';
-import { Params } from '../../core/request/params';
+import { Problem, ProblemCode } from '../problem';
+import { Params } from './params';
 
 /** Refuses bytes that are not UTF-8 instead of turning them into U+FFFD, so two byte strings never become one identity. */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -54,16 +54,18 @@ export function parseBody(contentType: string | undefined, body: Buffer): Params
  * so a proxy reading one and this service the other cannot disagree about which identity was asked for.
  */
 export function mergeParams(query: Params, body: Params): Params {
-  const merged: Record<string, unknown> = Object.assign(Object.create(null), query);
-  for (const [name, value] of Object.entries(body)) {
-    merged[name] = name in merged ? [merged[name], value].flat() : value;
-  }
-  return merged;
+  const names = Object.keys(body);
+  if (names.length === 0) return query;
+  const merged = new Map(Object.entries(query));
+  for (const name of names) merged.set(name, merged.has(name) ? [merged.get(name), body[name]].flat() : body[name]);
+  return Object.fromEntries(merged);
 }
 
 /** `application/x-www-form-urlencoded` (WHATWG URL §5.1), but strict about what decodes. */
 function parseUrlEncoded(text: string, code: ProblemCode, detail: string, nest: boolean): Params {
-  const params: Record<string, unknown> = Object.create(null);
+  // A Map, then own data properties: a name such as `__proto__` stays a parameter, never a prototype.
+  const params = new Map<string, unknown>();
+  if (text === '') return {};
   for (const pair of text.split('&')) {
     if (pair === '') continue;
     const equals = pair.indexOf('=');
@@ -72,9 +74,9 @@ function parseUrlEncoded(text: string, code: ProblemCode, detail: string, nest: 
     const bracket = nest ? decodedName.indexOf('[') : -1;
     const name = bracket > 0 ? decodedName.slice(0, bracket) : decodedName;
     const value = bracket > 0 ? { [decodedName.slice(bracket)]: decodedValue } : decodedValue;
-    params[name] = name in params ? [params[name], value].flat() : value;
+    params.set(name, params.has(name) ? [params.get(name), value].flat() : value);
   }
-  return params;
+  return Object.fromEntries(params);
 }
 
 function decode(text: string, code: ProblemCode, detail: string): string {

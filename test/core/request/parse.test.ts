@@ -1,4 +1,4 @@
-import { mergeParams, parseBody, parseQuery } from '../../../src/hosts/node/request-params';
+import { mergeParams, parseBody, parseQuery } from '../../../src/core/request/parse';
 import { Problem } from '../../../src/core/problem';
 
 const body = (text: string) => Buffer.from(text, 'utf8');
@@ -67,9 +67,12 @@ describe('parseQuery', () => {
 
   test('a __proto__ parameter is a parameter, not a prototype', () => {
     const params = parseQuery('__proto__=x&identity=alice');
-    expect(Object.getPrototypeOf(params)).toBeNull();
-    expect(params.__proto__).toBe('x');
+    expect(Object.getPrototypeOf(params)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(params, '__proto__')?.value).toBe('x');
     expect(({} as Record<string, unknown>).identity).toBeUndefined();
+    const merged = mergeParams(params, JSON.parse('{"__proto__":{"identity":"mallory"}}'));
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(merged.identity).toBe('alice');
   });
 });
 
