@@ -16,7 +16,8 @@ const vonageCredentials = [
 /**
  * The environment to serve with: `base` plus demo values for each vendor that has no
  * credentials at all in `base` or in `.env` (a partial configuration is left alone, so the
- * service names what is missing instead of hiding it behind demo values).
+ * service names what is missing instead of hiding it behind demo values). Also says whether any
+ * vendor is served with real credentials, and the AUTH_MODE in force.
  */
 export function withDemoCredentials(base, { dotenvPath = '.env', privateAssetPath } = {}) {
   const dotenv = existsSync(dotenvPath) ? parseEnv(readFileSync(dotenvPath, 'utf8')) : {};
@@ -47,7 +48,10 @@ export function withDemoCredentials(base, { dotenvPath = '.env', privateAssetPat
       '  Vonage rejects these tokens. For real ones set VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY\n' +
       '  (or VONAGE_PRIVATE_KEY_PATH) in .env: see the README.');
   }
-  return { env, notices };
+  const realCredentials = twilioCredentials.some(configured) || vonageCredentials.some(configured)
+    || Boolean(privateAssetPath && existsSync(privateAssetPath));
+  const authMode = (dotenv.AUTH_MODE ?? base.AUTH_MODE)?.trim() || 'none';
+  return { env, notices, realCredentials, authMode };
 }
 
 export function printDemoNotice(notices) {

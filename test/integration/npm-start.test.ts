@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { twilioCredentials, vonageApplicationId, vonageKeys } from '../support/fixtures';
 import { baseEnv, freePort, RunningServer, root, startProcess } from '../support/server';
@@ -45,5 +46,65 @@ describe('npm start', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(server.output()).toContain('twilio-run:');
     for (const line of keyLines) expect(server.output()).not.toContain(line);
+  });
+
+  test('warns at start-up that real credentials are served without authentication', () => {
+    const warning = server.output().indexOf('WARNING: AUTH_MODE is none and real credentials are configured');
+    expect(warning).toBeGreaterThanOrEqual(0);
+    expect(warning).toBeLessThan(server.output().indexOf('twilio-run:'));
+  });
+});
+
+/** This machine's own non-loopback IPv4 address, where one exists. */
+const external = Object.values(networkInterfaces()).flat().find((address) => address?.family === 'IPv4' && !address.internal);
+
+describe('npm start binding and secrets', () => {
+  const passcode = 'correct-horse-battery-staple';
+  let local: RunningServer;
+  let exposed: RunningServer;
+
+  beforeAll(async () => {
+    const [localPort, exposedPort] = [await freePort(), await freePort()];
+    const env = { ...twilioCredentials, AUTH_MODE: 'passcode', AUTH_PASSCODE: passcode, DEBUG: '*' };
+    [local, exposed] = await Promise.all([
+      startProcess([join(root, 'scripts', 'start.mjs'), '--env', join(root, 'test', 'no-such.env')], {
+        port: localPort, readyPath: '/_/none', env: baseEnv({ ...env, PORT: String(localPort) }),
+      }),
+      startProcess([join(root, 'scripts', 'start.mjs'), '--env', join(root, 'test', 'no-such.env')], {
+        port: exposedPort, readyPath: '/_/none', env: baseEnv({ ...env, PORT: String(exposedPort), HOST: '0.0.0.0' }),
+      }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([local?.stop('SIGTERM'), exposed?.stop('SIGTERM')]);
+  });
+
+  (external ? test : test.skip)(`listens on 127.0.0.1 only, and on ${external?.address ?? '(no non-loopback address: skipped)'} only with HOST=0.0.0.0`, async () => {
+    await expect(fetch(`http://${external!.address}:${local.port}/token`)).rejects.toThrow();
+    expect((await fetch(`http://${external!.address}:${exposed.port}/token`)).status).toBe(401);
+  });
+
+  test('with AUTH_MODE set, no open-access warning', () => {
+    expect(local.output()).not.toContain('WARNING: AUTH_MODE is none');
+  });
+
+  test('under DEBUG=*, neither the passcode nor an issued token reaches the output', async () => {
+    const asBearer = await fetch(`${local.url}/token?identity=alice`, { headers: { authorization: `Bearer ${passcode}` } });
+    const inBody = await fetch(`${local.url}/token`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identity: 'bob', passcode }),
+    });
+    const tokens = [await asBearer.json(), await inBody.json()].map((body) => (body as { token: string }).token);
+    expect(tokens.every((token) => typeof token === 'string')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(local.output()).toContain('express:application');
+    expect(local.output()).not.toContain(passcode);
+    for (const token of tokens) expect(local.output()).not.toContain(token.split('.')[2]);
+  });
+
+  test('under DEBUG=*, the namespaces that print request URLs, events and contexts stay off', async () => {
+    await fetch(`${local.url}/token?identity=carol&passcode=${passcode}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const debugLines = local.output().split('\n').filter((line) => /express:router|twilio-runtime-handler/.test(line));
+    expect(debugLines).toEqual([]);
   });
 });
