@@ -2,6 +2,7 @@ import { Problem } from '../../../src/core/problem';
 import { openStateStore, readStateConfig } from '../../../src/core/state/config';
 import { MemoryStore } from '../../../src/core/state/memory-store';
 import { RedisStore } from '../../../src/core/state/redis-store';
+import { packagesLoadedBy } from '../../support/module-loads';
 import { startRedis, stopRedis } from '../../support/redis';
 
 function problemFrom(read: () => unknown): Problem {
@@ -71,5 +72,19 @@ describe('openStateStore', () => {
       await store.close();
       await stopRedis(redis);
     }
+  });
+});
+
+describe('loading', () => {
+  test('importing the state modules and opening the in-process store loads no Redis client', async () => {
+    expect(await packagesLoadedBy('src/core/state/config.ts', `
+      const store = exported.openStateStore(exported.readStateConfig({}));
+      await store.setIfAbsent('room:standup', 'session-1', 60);`)).toEqual([]);
+  });
+
+  test('opening a Redis store loads ioredis', async () => {
+    expect(await packagesLoadedBy('src/core/state/config.ts', `
+      const store = exported.openStateStore({ kind: 'redis', url: 'redis://127.0.0.1:1', prefix: 'p:' });
+      await store.close();`)).toContain('ioredis');
   });
 });
