@@ -1,0 +1,198 @@
+import type { Redis, RedisOptions } from 'ioredis';
+import { Problem } from '../problem';
+import { StateStore } from './store';
+
+export interface RedisStoreOptions {
+  /** `redis://` or `rediss://` (TLS) URL. It may hold a password, so no message ever repeats it. */
+  url: string;
+  /** Put before every key, so several services can share one Redis. Default `rtc-token-service:`. */
+  prefix?: string;
+  /** Deadline of each operation, waiting for a connection included. Default 1000 ms. */
+  timeoutMs?: number;
+}
+
+export const defaultStatePrefix = 'rtc-token-service:';
+const defaultTimeoutMs = 1000;
+/** Reconnection never stops; attempts back off to one a second, so a returning Redis is used within a second. */
+const maxReconnectDelayMs = 1000;
+
+/**
+ * SET NX EX and the read of the winner in one atomic step. Redis 7's `SET … NX GET` would do it
+ * in one command, but Redis 6.2 (still offered by managed services) refuses NX with GET.
+ */
+const setIfAbsentScript = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return ARGV[1] end
+return redis.call('GET', KEYS[1])`;
+
+/** INCR and EXPIRE in one atomic step, so no counter ever lives without a TTL. */
+const incrementScript = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 or redis.call('TTL', KEYS[1]) == -1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count`;
+
+interface StoreCommands {
+  rtcSetIfAbsent(key: string, value: string, ttlSeconds: number): Promise<string>;
+  rtcIncrement(key: string, ttlSeconds: number): Promise<number>;
+}
+
+/**
+ * The state store every replica shares (`STATE_STORE=redis`), on ioredis. Keys are `prefix + key`
+ * and always carry a TTL. While Redis is unreachable each operation rejects with
+ * `state_unavailable` within `timeoutMs`; the client keeps reconnecting, so operations succeed
+ * again as soon as Redis is back, with no restart.
+ */
+export class RedisStore implements StateStore {
+  readonly prefix: string;
+  private readonly redis: Redis & StoreCommands;
+  private readonly timeoutMs: number;
+  /** One wait for the next 'ready' shared by every operation that arrives while disconnected. */
+  private nextReady: Promise<void> | undefined;
+  private closed = false;
+
+  /** Use {@link openRedisStore}, which loads ioredis only when a Redis store is configured. */
+  constructor(redis: Redis, options: { prefix: string; timeoutMs: number }) {
+    this.redis = redis as Redis & StoreCommands;
+    this.prefix = options.prefix;
+    this.timeoutMs = options.timeoutMs;
+  }
+
+  /**
+   * The ioredis client, for libraries that speak Redis themselves (rate-limiter-flexible). Keys
+   * they write must start with `prefix` and expire; run their calls through {@link run}.
+   */
+  get client(): Redis {
+    return this.redis;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.run((redis) => redis.get(this.prefix + key))) ?? undefined;
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<string> {
+    requireTtl(ttlSeconds);
+    return this.run(() => this.redis.rtcSetIfAbsent(this.prefix + key, value, ttlSeconds));
+  }
+
+  async increment(key: string, ttlSeconds: number): Promise<number> {
+    requireTtl(ttlSeconds);
+    return this.run(() => this.redis.rtcIncrement(this.prefix + key, ttlSeconds));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.run((redis) => redis.ping());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Quits cleanly when connected (pending replies arrive first), else drops the connection attempt. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.redis.status === 'ready') {
+      const ended = new Promise((resolve) => this.redis.once('end', resolve));
+      try {
+        await this.redis.quit();
+        await ended;
+        return;
+      } catch {
+        // The connection broke while quitting: fall through and drop it.
+      }
+    }
+    this.redis.disconnect();
+  }
+
+  /**
+   * Runs `operation` once the connection is ready, within the store's deadline. Waiting for the
+   * connection, a timeout and any `Error` the operation throws reject with `state_unavailable`;
+   * other rejections pass through unchanged (rate-limiter-flexible rejects with a
+   * `RateLimiterRes` to say "over the limit").
+   *
+   * @example await store.run((redis) => redis.ping())
+   */
+  async run<T>(operation: (redis: Redis) => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    let late = false;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        late = true;
+        reject(unavailable(`The shared state store did not answer within ${this.timeoutMs} ms.`));
+      }, this.timeoutMs);
+    });
+    // An operation still waiting for the connection at the deadline must never start: its caller
+    // was already told it failed.
+    const attempt = this.ready().then(() => (late ? Promise.reject(new Error('late')) : operation(this.redis)));
+    try {
+      return await Promise.race([attempt, deadline]);
+    } catch (error) {
+      // ioredis errors can name the host and port; the caller learns only that the store failed.
+      if (error instanceof Error && !(error instanceof Problem)) throw unavailable('The shared state store did not complete the operation.');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private ready(): Promise<void> {
+    if (this.closed) return Promise.reject(unavailable('The shared state store is closed.'));
+    if (this.redis.status === 'ready') return Promise.resolve();
+    this.nextReady ??= new Promise((resolve) => {
+      this.redis.once('ready', () => {
+        this.nextReady = undefined;
+        resolve();
+      });
+    });
+    return this.nextReady;
+  }
+}
+
+/**
+ * Connects to Redis in the background and returns at once: a host starts even while Redis is
+ * down, and operations report `state_unavailable` until it answers. Loads ioredis on first call.
+ *
+ * @example
+ * const store = openRedisStore({ url: 'redis://redis.internal:6379' });
+ * await store.setIfAbsent('room:standup', sessionId, 86400);
+ */
+export function openRedisStore(options: RedisStoreOptions): RedisStore {
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+  const redisOptions: RedisOptions = {
+    // Fail fast while disconnected instead of queueing: a queued write could run long after its
+    // request was answered with 503, and the queue would grow for as long as Redis is away.
+    enableOfflineQueue: false,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    // A connection that stops answering mid-command is dropped and re-established.
+    socketTimeout: timeoutMs,
+    // A command in flight when the connection drops fails rather than being sent again later.
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: (attempt) => Math.min(attempt * 100, maxReconnectDelayMs),
+    // close() disconnects only a connection that is not ready, which has nothing left to flush;
+    // ioredis would otherwise keep a 2 s timer alive even for a socket that is already gone.
+    disconnectTimeout: 100,
+    scripts: {
+      rtcSetIfAbsent: { numberOfKeys: 1, lua: setIfAbsentScript },
+      rtcIncrement: { numberOfKeys: 1, lua: incrementScript },
+    },
+  };
+  const redis = new RedisClient(options.url, redisOptions);
+  // ioredis emits 'error' on every failed (re)connection; unheard, Node would end the process.
+  // Operations report the outage as state_unavailable and ping() to readiness probes.
+  redis.on('error', () => undefined);
+  return new RedisStore(redis, { prefix: options.prefix ?? defaultStatePrefix, timeoutMs });
+}
+
+function unavailable(detail: string): Problem {
+  return new Problem('state_unavailable', detail);
+}
+
+/** Every key expires (the store's contract), and Redis counts expiry in whole seconds. */
+function requireTtl(ttlSeconds: number): void {
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) {
+    throw new RangeError('ttlSeconds must be a whole number of seconds, at least 1.');
+  }
+}

@@ -1,0 +1,90 @@
+import { Problem } from '../../../src/core/problem';
+import { openStateStore, readStateConfig } from '../../../src/core/state/config';
+import { MemoryStore } from '../../../src/core/state/memory-store';
+import { RedisStore } from '../../../src/core/state/redis-store';
+import { packagesLoadedBy } from '../../support/module-loads';
+import { startRedis, stopRedis } from '../../support/redis';
+
+function problemFrom(read: () => unknown): Problem {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof Problem) return error;
+    throw error;
+  }
+  throw new Error('expected a Problem');
+}
+
+describe('readStateConfig', () => {
+  test('defaults to the in-process store', () => {
+    expect(readStateConfig({})).toEqual({ kind: 'memory' });
+    expect(readStateConfig({ STATE_STORE: ' ', REDIS_URL: 'redis://cache:6379' })).toEqual({ kind: 'memory' });
+  });
+
+  test('reads Redis with the default prefix', () => {
+    expect(readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://:pw@cache:6379/2' }))
+      .toEqual({ kind: 'redis', url: 'redis://:pw@cache:6379/2', prefix: 'rtc-token-service:' });
+  });
+
+  test('accepts rediss:// for TLS, a custom prefix, and STATE_STORE in any case', () => {
+    expect(readStateConfig({ STATE_STORE: 'Redis', REDIS_URL: 'rediss://cache.example:6380', STATE_PREFIX: 'tokens-eu:' }))
+      .toEqual({ kind: 'redis', url: 'rediss://cache.example:6380', prefix: 'tokens-eu:' });
+  });
+
+  test('names an unknown STATE_STORE', () => {
+    expect(problemFrom(() => readStateConfig({ STATE_STORE: 'memcached' })))
+      .toMatchObject({ code: 'config_invalid', message: 'STATE_STORE is not memory or redis.' });
+  });
+
+  test('requires REDIS_URL for Redis', () => {
+    expect(problemFrom(() => readStateConfig({ STATE_STORE: 'redis' })))
+      .toMatchObject({ code: 'config_missing', message: 'Set REDIS_URL in the environment or .env file.' });
+  });
+
+  test.each(['http://:secret-pw@cache:6379', 'cache:6379', 'redis://', 'REDIS://:secret-pw@cache'])(
+    'refuses REDIS_URL %p without repeating it', (url) => {
+      const problem = problemFrom(() => readStateConfig({ STATE_STORE: 'redis', REDIS_URL: url }));
+      expect(problem).toMatchObject({ code: 'config_invalid', message: 'REDIS_URL is not a redis:// or rediss:// URL.' });
+    });
+
+  test('refuses a prefix with spaces', () => {
+    expect(problemFrom(() => readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://cache', STATE_PREFIX: 'my app:' })))
+      .toMatchObject({ code: 'config_invalid', message: 'STATE_PREFIX is not at most 100 printable ASCII characters without spaces.' });
+  });
+});
+
+describe('openStateStore', () => {
+  test('opens the in-process store for memory', async () => {
+    const store = openStateStore({ kind: 'memory' });
+    expect(store).toBeInstanceOf(MemoryStore);
+    await store.close();
+  });
+
+  test('opens a Redis store with the configured prefix', async () => {
+    const redis = await startRedis();
+    const store = openStateStore({ kind: 'redis', url: redis.url, prefix: 'tokens-eu:' });
+    try {
+      expect(store).toBeInstanceOf(RedisStore);
+      await store.setIfAbsent('room:standup', 'session-1', 60);
+      expect((store as RedisStore).prefix).toBe('tokens-eu:');
+      expect(await (store as RedisStore).run((client) => client.keys('*'))).toEqual(['tokens-eu:room:standup']);
+    } finally {
+      await store.close();
+      await stopRedis(redis);
+    }
+  });
+});
+
+describe('loading', () => {
+  test('importing the state modules and opening the in-process store loads no Redis client', async () => {
+    expect(await packagesLoadedBy('src/core/state/config.ts', `
+      const store = exported.openStateStore(exported.readStateConfig({}));
+      await store.setIfAbsent('room:standup', 'session-1', 60);`)).toEqual([]);
+  });
+
+  test('opening a Redis store loads ioredis', async () => {
+    expect(await packagesLoadedBy('src/core/state/config.ts', `
+      const store = exported.openStateStore({ kind: 'redis', url: 'redis://127.0.0.1:1', prefix: 'p:' });
+      await store.close();`)).toContain('ioredis');
+  });
+});
