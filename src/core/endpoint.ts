@@ -1,11 +1,15 @@
 import { authenticate } from './auth/authenticate';
-import { Caller } from './auth/caller';
-import { Config, use } from './config/config';
+import { anonymousCaller, Caller, resolveIdentity } from './auth/caller';
+import { AuthConfig } from './auth/config';
+import { use, Vendor } from './config/config';
 import { corsHeaders } from './cors';
+import { Limiter } from './limits/limiter';
+import { RateLimitStatus, rateLimitHeaders } from './limits/rate-limit-fields';
 import { LogFields } from './log';
 import { asProblem, Problem } from './problem';
 import { jsonReply, problemReply, Reply } from './reply';
 import { readHeader, TokenRequest } from './request/params';
+import { Service } from './service';
 
 /** What an endpoint produced: the answer, and the fields the request's log line records. */
 export interface Outcome {
@@ -14,8 +18,8 @@ export interface Outcome {
   log: LogFields;
 }
 
-/** A token endpoint: a request and the configuration in, an outcome out, whatever host carries it. */
-export type Endpoint = (request: TokenRequest, config: Config) => Promise<Outcome>;
+/** A token endpoint: a request and the running service in, an outcome out, whatever host carries it. */
+export type Endpoint = (request: TokenRequest, service: Service) => Promise<Outcome>;
 
 /** A minted token: the answer's body and the fields its log line records. */
 export interface Issued {
@@ -23,41 +27,65 @@ export interface Issued {
   log: LogFields;
 }
 
-/** Facts learnt while handling a request that a refusal's log line should keep. */
-export interface Trace {
-  identity?: string;
-}
-
-export type Issuer = (request: TokenRequest, config: Config, caller: Caller, trace: Trace) => Issued | Promise<Issued>;
+/** Mints for an identity already authenticated, resolved and counted against its limit. */
+export type Issuer = (request: TokenRequest, service: Service, caller: Caller, identity: string) => Issued | Promise<Issued>;
 
 /**
- * Wraps an issuer with what every token endpoint shares: CORS, caller authentication, no-store,
- * and the problem+json answer for any failure.
+ * Wraps an issuer with what every token endpoint shares, in this order: CORS; the client
+ * address's rate limit; the vendor's configuration (a broken deployment is never blamed on the
+ * caller); caller authentication, with failures counted per address; the identity, with its own
+ * rate limit; then the issuer. Any failure is the problem+json answer; a refused request mints
+ * nothing. Every answer carries the `RateLimit` field of the limits it was counted against.
  *
- * @example export const vonageTokenEndpoint = tokenEndpoint(issueVonageToken);
+ * @example export const vonageTokenEndpoint = tokenEndpoint('vonage', issueVonageToken);
  */
-export function tokenEndpoint(issue: Issuer): Endpoint {
-  return async (request, config) => {
-    const trace: Trace = {};
+export function tokenEndpoint(vendor: Vendor, issue: Issuer): Endpoint {
+  return async (request, service) => {
+    const { config } = service;
+    const limits: Array<RateLimitStatus | undefined> = [];
     let cors: Record<string, string> = { Vary: 'Origin' };
+    let identity: string | undefined;
     try {
       cors = corsHeaders(readHeader(request.headers, 'origin'), use(config.cors));
-      const caller = await authenticate(request, use(config.auth));
-      trace.identity = caller.identity;
-      const issued = await issue(request, config, caller, trace);
-      return { reply: jsonReply(200, issued.body, cors), log: { outcome: 'issued', ...issued.log } };
+      const limiter = use(service.limiter);
+      limits.push(await limiter.checkIp(request.clientIp));
+      use(config[vendor]);
+      const caller = await authenticateCounted(limiter, request, use(config.auth));
+      identity = caller.identity;
+      identity = resolveIdentity(request.params, caller);
+      limits.push(await limiter.consumeIdentity(identity));
+      const issued = await issue(request, service, caller, identity);
+      return { reply: jsonReply(200, issued.body, { ...cors, ...rateLimitHeaders(limits) }), log: { outcome: 'issued', ...issued.log } };
     } catch (error) {
       const problem = asProblem(error);
       return {
-        reply: problemReply(problem, cors),
+        reply: problemReply(problem, { ...cors, ...rateLimitHeaders(limits) }),
         log: {
-          outcome: 'refused', code: problem.code, identity: trace.identity,
+          outcome: 'refused', code: problem.code, identity,
           // An unexpected error's message or stack could hold secrets: its class name is enough to start from.
           ...(error instanceof Problem ? {} : { error: error instanceof Error ? error.name : typeof error }),
         },
       };
     }
   };
+}
+
+/**
+ * Authenticates with the attempt counted as a failure before it is judged, so parallel guesses
+ * cannot all slip past the check; only credentials that were judged and refused keep the count.
+ */
+async function authenticateCounted(limiter: Limiter, request: TokenRequest, auth: AuthConfig): Promise<Caller> {
+  if (auth.mode === 'none') return anonymousCaller;
+  const release = await limiter.reserveAuthFailure(request.clientIp);
+  let caller: Caller;
+  try {
+    caller = await authenticate(request, auth);
+  } catch (error) {
+    if (!(error instanceof Problem && error.code === 'auth_invalid')) await release();
+    throw error;
+  }
+  await release();
+  return caller;
 }
 
 /** A token's `exp` (seconds since the epoch) as the ISO 8601 UTC `expires_at` answers carry. */

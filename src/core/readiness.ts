@@ -4,6 +4,7 @@ import { invalidConfig } from './config/env';
 import { asProblem, Problem } from './problem';
 import { jsonReply, problemReply, Reply } from './reply';
 import { minTtl } from './request/ttl';
+import { Service } from './service';
 
 /** The identity readiness tokens are minted for; they are verified and dropped, never sent. */
 const probeIdentity = 'readiness-probe';
@@ -15,23 +16,27 @@ const nothingConfigured = new Problem('config_missing',
   'Set ACCOUNT_SID, API_KEY and API_SECRET for /token, or VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY for /vonage-token.');
 
 /**
- * Readiness for one configuration: 503 with exactly the problem a token request would get while
- * the configuration is broken (CORS, auth, or a vendor that is set up); otherwise one token per
- * vendor minted (and an RSA one verified), so a key that parses but cannot sign is caught before
- * traffic arrives. The probe's result is kept for a minute and shared by concurrent callers, so hammering
- * the probe costs no RSA work.
+ * Readiness for one running service: 503 with exactly the problem a token request would get while
+ * the configuration is broken (CORS, auth, state, limits, or a vendor that is set up) or the shared
+ * state cannot be reached; otherwise one token per vendor minted (and an RSA one verified), so a
+ * key that parses but cannot sign is caught before traffic arrives. The mint's result is kept for
+ * a minute and shared by concurrent callers, so hammering the probe costs no RSA work; the store
+ * is asked every time (a ping, within its one-second deadline).
  *
- * @example const ready = createReadiness(config); (await ready()).status // 200 or 503
+ * @example const ready = createReadiness(service); (await ready()).status // 200 or 503
  */
-export function createReadiness(config: Config, now: () => number = Date.now): () => Promise<Reply> {
+export function createReadiness(service: Service, now: () => number = Date.now): () => Promise<Reply> {
+  const { config, store } = service;
   const [broken] = configProblems(config);
-  const settled = broken ?? (config.vendors.length === 0 ? nothingConfigured : undefined);
+  const settled = broken ?? (store instanceof Problem ? store : undefined)
+    ?? (config.vendors.length === 0 ? nothingConfigured : undefined);
   if (settled !== undefined) {
     const reply = notReady(settled);
     return () => Promise.resolve(reply);
   }
   let last: { at: number; reply: Promise<Reply> } | undefined;
-  return () => {
+  return async () => {
+    if (!(store instanceof Problem) && !(await store.ping())) return notReady(stateUnavailable);
     if (last === undefined || now() - last.at >= probeIntervalMs) {
       last = { at: now(), reply: probe(config) };
     }
@@ -39,13 +44,16 @@ export function createReadiness(config: Config, now: () => number = Date.now): (
   };
 }
 
+const stateUnavailable = new Problem('state_unavailable', 'The shared state store (STATE_STORE) cannot be reached.');
+
 async function probe(config: Config): Promise<Reply> {
-  const checks: Partial<Record<Vendor, 'ok'>> = {};
+  const checks: Partial<Record<Vendor | 'state', 'ok'>> = {};
   try {
     for (const vendor of config.vendors) {
       await (vendor === 'twilio' ? probeTwilio(config) : probeVonage(config));
       checks[vendor] = 'ok';
     }
+    checks.state = 'ok';
     return jsonReply(200, { status: 'ready', checks });
   } catch (error) {
     return notReady(asProblem(error));

@@ -3,27 +3,29 @@ import type {
   Context, ServerlessCallback, ServerlessEventObject, ServerlessFunctionSignature,
 } from '@twilio-labs/serverless-runtime-types/types';
 import { openAccessWarning } from '../core/auth/open-access';
-import { Config, loadConfig } from '../core/config/config';
+import { loadConfig } from '../core/config/config';
 import { Env } from '../core/config/env';
 import { Endpoint } from '../core/endpoint';
 import { endpointAt } from '../core/endpoints';
 import { logLine } from '../core/log';
 import { Reply } from '../core/reply';
 import { Headers } from '../core/request/params';
+import { Service, startService } from '../core/service';
 
 /** `event` as Twilio's runtime builds it: query and body merged, plus the request's headers. */
 export type TwilioEvent = ServerlessEventObject<Record<string, unknown>, Headers>;
 
-/** What a warm container keeps between requests: its configuration and the endpoint's code. */
+/** What a warm container keeps between requests: the running service and the endpoint's code. */
 interface Warm {
-  config: Config;
+  service: Service;
   endpoint: Promise<Endpoint>;
 }
 
 /**
  * The Twilio Function for the endpoint at `path`; the build makes one per entry of the endpoint
- * table. Configuration is read from the first request's context and kept for the container's
- * life: Twilio only changes it with a new deployment, which starts new containers.
+ * table. Configuration is read from the first request's context and kept, with the service's
+ * state and limits, for the container's life: Twilio only changes it with a new deployment, which
+ * starts new containers. Functions expose no client address, so the per-address limits are off.
  *
  * @example export const handler = twilioFunction('/token');
  */
@@ -32,7 +34,7 @@ export function twilioFunction(path: string): ServerlessFunctionSignature<{}, Tw
   return async (context: Context, event: TwilioEvent, callback: ServerlessCallback): Promise<void> => {
     warm ??= warmUp(context, path);
     const { request, ...params } = event;
-    const outcome = await (await warm.endpoint)({ params, headers: request?.headers ?? {} }, warm.config);
+    const outcome = await (await warm.endpoint)({ params, headers: request?.headers ?? {} }, warm.service);
     console.log(logLine({ event: 'token', endpoint: path, status: outcome.reply.status, ...outcome.log }));
     const response = new Twilio.Response();
     response.setStatusCode(outcome.reply.status);
@@ -48,7 +50,7 @@ function warmUp(context: Context, path: string): Warm {
   const warning = openAccessWarning(config);
   // On a developer's machine AUTH_MODE=none is the convenient default; anywhere else it is a hole.
   if (warning !== undefined && !isLocal(env)) console.log(logLine(warning));
-  return { config, endpoint: endpointAt(path) };
+  return { service: startService(config), endpoint: endpointAt(path) };
 }
 
 function isLocal(env: Env): boolean {

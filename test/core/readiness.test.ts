@@ -1,12 +1,13 @@
 import { loadConfig, ReadAsset } from '../../src/core/config/config';
 import { VonageConfig } from '../../src/core/vonage/config';
 import { createReadiness } from '../../src/core/readiness';
+import { startService } from '../../src/core/service';
 import { callEndpoint } from '../support/core';
 import { fullTwilioEnv, twilioCredentials, vonageApplicationId, vonageEnv, vonageKeys } from '../support/fixtures';
 
 /** One readiness check of a freshly loaded configuration. */
 function checkReadiness({ env, readPrivateAsset }: { env: Record<string, string>; readPrivateAsset?: ReadAsset }) {
-  return createReadiness(loadConfig(env, readPrivateAsset))();
+  return createReadiness(startService(loadConfig(env, readPrivateAsset)))();
 }
 
 const problemHeaders = { 'Cache-Control': 'no-store', 'Content-Type': 'application/problem+json; charset=utf-8' };
@@ -16,18 +17,18 @@ describe('createReadiness', () => {
     expect(await checkReadiness({ env: { ...fullTwilioEnv, ...vonageEnv() } })).toEqual({
       status: 200,
       headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8' },
-      body: { status: 'ready', checks: { twilio: 'ok', vonage: 'ok' } },
+      body: { status: 'ready', checks: { twilio: 'ok', vonage: 'ok', state: 'ok' } },
     });
   });
 
   test('checks only the vendors that have any variable set', async () => {
-    expect((await checkReadiness({ env: twilioCredentials })).body).toEqual({ status: 'ready', checks: { twilio: 'ok' } });
-    expect((await checkReadiness({ env: vonageEnv() })).body).toEqual({ status: 'ready', checks: { vonage: 'ok' } });
+    expect((await checkReadiness({ env: twilioCredentials })).body).toEqual({ status: 'ready', checks: { twilio: 'ok', state: 'ok' } });
+    expect((await checkReadiness({ env: vonageEnv() })).body).toEqual({ status: 'ready', checks: { vonage: 'ok', state: 'ok' } });
   });
 
   test('reads the Vonage key the way /vonage-token does: from the variables Vonage Cloud Runtime injects', async () => {
     const env = { VCR_API_APPLICATION_ID: vonageApplicationId, VCR_PRIVATE_KEY: vonageKeys().privatePem };
-    expect((await checkReadiness({ env })).body).toEqual({ status: 'ready', checks: { vonage: 'ok' } });
+    expect((await checkReadiness({ env })).body).toEqual({ status: 'ready', checks: { vonage: 'ok', state: 'ok' } });
   });
 
   test('counts a Vonage key present only as a private asset as configured', async () => {
@@ -102,7 +103,7 @@ describe('readiness does RSA work at most once a minute', () => {
     let now = 1_000_000;
     const config = loadConfig(vonageEnv());
     const signing = jest.spyOn((config.vonage as VonageConfig).signing, 'run');
-    const ready = createReadiness(config, () => now);
+    const ready = createReadiness(startService(config), () => now);
 
     const replies = await Promise.all(Array.from({ length: 20 }, () => ready()));
     expect(replies.every((reply) => reply.status === 200)).toBe(true);
@@ -117,7 +118,7 @@ describe('readiness does RSA work at most once a minute', () => {
   test('a broken configuration is answered without minting anything', async () => {
     const config = loadConfig({ ...vonageEnv(), ALLOWED_ORIGINS: 'not an origin' });
     const signing = jest.spyOn((config.vonage as VonageConfig).signing, 'run');
-    expect((await createReadiness(config)()).status).toBe(503);
+    expect((await createReadiness(startService(config))()).status).toBe(503);
     expect(signing).not.toHaveBeenCalled();
   });
 });

@@ -90,6 +90,6 @@ describe('the Node host runs with a production-only install', () => {
   test('serves both endpoints and is ready', async () => {
     expect((await fetch(`${host.url}/token?identity=alice`)).status).toBe(200);
     expect((await fetch(`${host.url}/vonage-token?identity=alice`)).status).toBe(200);
-    expect(await (await fetch(`${host.url}/_/ready`)).json()).toEqual({ status: 'ready', checks: { twilio: 'ok', vonage: 'ok' } });
+    expect(await (await fetch(`${host.url}/_/ready`)).json()).toEqual({ status: 'ready', checks: { twilio: 'ok', vonage: 'ok', state: 'ok' } });
   });
 });

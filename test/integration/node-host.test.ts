@@ -121,7 +121,7 @@ describe('probes', () => {
     const response = await fetch(`${host.url}/_/ready`);
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await json(response)).toEqual({ status: 'ready', checks: { twilio: 'ok', vonage: 'ok' } });
+    expect(await json(response)).toEqual({ status: 'ready', checks: { twilio: 'ok', vonage: 'ok', state: 'ok' } });
   });
 
   test('GET /_/ready → 503 with the problem a token request gets when no vendor is configured', async () => {
@@ -139,7 +139,7 @@ describe('probes', () => {
   });
 
   test('readiness reads the Vonage key from the private asset, as /vonage-token does', async () => {
-    expect(await json(await fetch(`${assetHost.url}/_/ready`))).toEqual({ status: 'ready', checks: { vonage: 'ok' } });
+    expect(await json(await fetch(`${assetHost.url}/_/ready`))).toEqual({ status: 'ready', checks: { vonage: 'ok', state: 'ok' } });
     const response = await fetch(`${assetHost.url}/vonage-token?identity=alice`);
     expect(response.status).toBe(200);
     await verifyVonageToken((await json(response)).token, publicKey);

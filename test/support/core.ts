@@ -1,4 +1,5 @@
 import { loadConfig, ReadAsset } from '../../src/core/config/config';
+import { startService } from '../../src/core/service';
 import { endpointAt } from '../../src/core/endpoints';
 import { LogFields } from '../../src/core/log';
 
@@ -19,7 +20,7 @@ export async function callEndpoint(
   headers: Record<string, string> = {}, readAsset?: ReadAsset,
 ): Promise<Answer> {
   const endpoint = await endpointAt(path);
-  const { reply, log } = await endpoint({ params, headers: lowerCase(headers) }, loadConfig(env, readAsset));
+  const { reply, log } = await endpoint({ params, headers: lowerCase(headers) }, startService(loadConfig(env, readAsset)));
   // Through JSON, as every host sends it: what a client reads, not the object in memory.
   const body = JSON.parse(JSON.stringify(reply.body));
   return { statusCode: reply.status, headers: reply.headers, json: () => body, log };

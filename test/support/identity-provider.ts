@@ -50,14 +50,19 @@ export class IdentityProvider {
     return { AUTH_MODE: 'jwt', AUTH_JWKS_URL: this.jwksUrl, AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience, ...extra };
   }
 
-  /** A token as the app's login would issue it; claims and lifetime can be overridden. */
-  sign(claims: JWTPayload = {}, options: { key?: KeyObject; alg?: string; expiresIn?: string | number; notBefore?: string | number; iss?: string; aud?: string } = {}): Promise<string> {
+  /**
+   * A token as the app's login would issue it; claims and lifetime can be overridden, and `exp`
+   * left out (`expiresIn: null`) as a careless issuer would.
+   */
+  sign(claims: JWTPayload = {}, options: {
+    key?: KeyObject; alg?: string; expiresIn?: string | number | null; issuedAt?: number; notBefore?: string | number; iss?: string; aud?: string;
+  } = {}): Promise<string> {
     let jwt = new SignJWT({ sub: 'alice', ...claims })
       .setProtectedHeader({ alg: options.alg ?? 'RS256', kid: this.kid, typ: 'JWT' })
-      .setIssuedAt()
+      .setIssuedAt(options.issuedAt)
       .setIssuer(options.iss ?? issuer)
-      .setAudience(options.aud ?? audience)
-      .setExpirationTime(options.expiresIn ?? '5m');
+      .setAudience(options.aud ?? audience);
+    if (options.expiresIn !== null) jwt = jwt.setExpirationTime(options.expiresIn ?? '5m');
     if (options.notBefore !== undefined) jwt = jwt.setNotBefore(options.notBefore);
     return jwt.sign(options.key ?? this.privateKey);
   }

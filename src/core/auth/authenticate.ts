@@ -2,9 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { Problem } from '../problem';
 import { readHeader, readParam, TokenRequest } from '../request/params';
-import { anonymousCaller, Caller, realm } from './caller';
+import { identityFault } from '../request/identity';
+import { anonymousCaller, Caller, invalidCredentials, realm } from './caller';
 import { AuthConfig } from './config';
-import { invalidCredentials, verifyJwt } from './verify-jwt';
+import { checkCredentialLifetime } from './lifetime';
+import { checkVonageCredential } from './vonage-credential';
+import { verifyJwt } from './verify-jwt';
 
 /**
  * Checks the caller's credentials against `AUTH_MODE` and returns who they are. A presented
@@ -22,11 +25,24 @@ export async function authenticate(request: TokenRequest, config: AuthConfig): P
       return anonymousCaller;
     case 'jwt': {
       const key = typeof config.key === 'function' ? await config.key() : config.key;
-      return callerFromClaims(await verifyJwt(requireBearer(request), key, config), config);
+      const payload = await verifyJwt(requireBearer(request), key, config);
+      checkLifetime(payload, config);
+      return callerFromClaims(payload, config);
     }
-    case 'vonage':
-      return callerFromClaims(await verifyVonageJwt(requireBearer(request), config), { identityClaim: 'sub' });
+    case 'vonage': {
+      const payload = await verifyJwt(requireBearer(request), config.publicKey, { algorithms: ['RS256'], clockTolerance: config.clockTolerance });
+      checkLifetime(payload, config);
+      checkVonageCredential(payload, config);
+      return callerFromClaims(payload, { identityClaim: 'sub' });
+    }
   }
+}
+
+/** jose checks `exp` only when a token has one: a bearer credential must have it, and a bounded age. */
+function checkLifetime(payload: JWTPayload, config: { clockTolerance: number; maxAge: number }): void {
+  checkCredentialLifetime(payload, {
+    nowSeconds: Math.floor(Date.now() / 1000), clockToleranceSeconds: config.clockTolerance, maxAgeSeconds: config.maxAge,
+  });
 }
 
 /** The bearer token, undefined when there is none; other schemes count as none (RFC 6750 §3.1). */
@@ -54,23 +70,16 @@ function checkPasscode(candidate: string | undefined, passcode: string): void {
   if (!timingSafeEqual(digest(candidate), digest(passcode))) throw invalidCredentials('The passcode is not correct.');
 }
 
-/** Tokens signed with the Vonage application's own key, as Vonage Cloud Runtime's verifyAuth accepts. */
-async function verifyVonageJwt(token: string, config: Extract<AuthConfig, { mode: 'vonage' }>): Promise<JWTPayload> {
-  const payload = await verifyJwt(token, config.publicKey, { algorithms: ['RS256'], clockTolerance: config.clockTolerance });
-  if (payload.application_id !== undefined && payload.application_id !== config.applicationId) {
-    throw invalidCredentials('The token was issued for another Vonage application.');
-  }
-  return payload;
-}
-
 /** No credentials: a bare challenge, without an error code (RFC 6750 §3.1). */
 function required(detail: string): Problem {
   return new Problem('auth_required', detail, { 'WWW-Authenticate': `Bearer realm="${realm}"` });
 }
 
+/** The identity a verified token proves, held to the same rule as a requested one. */
 function callerFromClaims(payload: JWTPayload, claims: { identityClaim: string; grantsClaim?: string }): Caller {
   const identity = payload[claims.identityClaim];
-  if (typeof identity !== 'string' || identity === '') throw invalidCredentials(`The token has no ${claims.identityClaim} claim.`);
+  const fault = identityFault(identity);
+  if (fault !== undefined || typeof identity !== 'string') throw invalidCredentials(`The token's ${claims.identityClaim} claim ${fault}.`);
   if (claims.grantsClaim === undefined) return { identity };
   return { identity, allowed: new Set(listClaim(payload[claims.grantsClaim])) };
 }

@@ -1,6 +1,6 @@
 import { Problem } from '../problem';
 import { validateIdentity } from '../request/identity';
-import { Params, readParam } from '../request/params';
+import { Params } from '../request/params';
 
 /** Who is asking, as far as the credentials prove it. */
 export interface Caller {
@@ -17,23 +17,35 @@ export interface Caller {
 export const anonymousCaller: Caller = {};
 
 /**
- * The identity a token is minted for. With verified credentials it is theirs: a request may
- * repeat it or leave it out, but never name someone else.
+ * The identity a token is minted for. With verified credentials it is theirs (already checked by
+ * the same rule when the claim was read): a request may repeat it or leave it out, but never name
+ * someone else.
  *
  * @example resolveIdentity({ identity: 'alice' }, {}) // 'alice'
  */
 export function resolveIdentity(params: Params, caller: Caller): string {
-  const requested = readParam(params, 'identity', 'identity_invalid');
-  if (caller.identity === undefined) return validateIdentity(requested);
-  if (requested !== undefined && requested !== caller.identity) {
+  if (caller.identity === undefined) return validateIdentity(params.identity);
+  const requested = params.identity;
+  if (requested === undefined || requested === null || requested === '') return caller.identity;
+  if (validateIdentity(requested) !== caller.identity) {
     throw new Problem('identity_mismatch', 'identity differs from the one your credentials prove; omit it or send the same value.');
   }
-  return validateIdentity(caller.identity);
+  return caller.identity;
 }
 
 /** Throws `grant_forbidden` (403, RFC 6750 `insufficient_scope`) unless the caller may have `name`. */
 export function requireAllowed(caller: Caller, name: string, what: string): void {
   if (caller.allowed !== undefined && !caller.allowed.has(name)) throw grantForbidden(`Your credentials do not allow ${what}.`);
+}
+
+/**
+ * `auth_invalid` with RFC 6750's `invalid_token` challenge, for credentials that were presented
+ * but cannot be accepted.
+ *
+ * @example throw invalidCredentials('The token has expired.');
+ */
+export function invalidCredentials(detail: string): Problem {
+  return new Problem('auth_invalid', detail, { 'WWW-Authenticate': `Bearer realm="${realm}", error="invalid_token"` });
 }
 
 export function grantForbidden(detail: string): Problem {

@@ -3,6 +3,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import { Env, invalidConfig, missingConfig, readSeconds, readVar, requireVars } from '../config/env';
 import { Problem } from '../problem';
 import type { VonageConfig } from '../vonage/config';
+import { readCredentialPolicy } from './lifetime';
 
 export const authModes = ['none', 'passcode', 'jwt', 'vonage'] as const;
 export type AuthMode = (typeof authModes)[number];
@@ -27,21 +28,23 @@ export type AuthConfig =
     identityClaim: string;
     grantsClaim?: string;
     clockTolerance: number;
+    /** `AUTH_MAX_TOKEN_AGE`: the oldest a bearer token may be, from its `iat`. */
+    maxAge: number;
   }
   | {
     mode: 'vonage';
     /** The public half of the Vonage application key: the tokens it verifies were signed with the private half. */
     publicKey: KeyObject;
     applicationId: string;
+    /** `AUTH_AUDIENCE`: the `aud` a credential must carry, which no token this service mints does. */
+    audience: string;
     clockTolerance: number;
+    maxAge: number;
   };
 
 /** HS256 keys shorter than the hash output weaken it (RFC 7518 §3.2). */
 const minSecretBytes = 32;
 const minPasscodeLength = 8;
-/** jose's key set fetch: one deadline, and a pause before retrying a provider that failed. */
-const keySetTimeoutMs = 5_000;
-const keySetCooldownMs = 30_000;
 
 /**
  * Reads `AUTH_MODE` and what it needs. `vonage` mode verifies with the Vonage application's key,
@@ -61,10 +64,17 @@ export function readAuthConfig(env: Env, vonage: VonageConfig | Problem): AuthCo
       return { mode, passcode: AUTH_PASSCODE };
     }
     case 'jwt':
-      return { mode, clockTolerance, ...readJwtKey(env), ...readClaims(env) };
-    case 'vonage':
+      return { mode, clockTolerance, maxAge: readCredentialPolicy(env).maxAgeSeconds, ...readJwtKey(env), ...readClaims(env) };
+    case 'vonage': {
       if (vonage instanceof Problem) throw vonage;
-      return { mode, clockTolerance, publicKey: vonage.publicKey, applicationId: vonage.applicationId };
+      // The application key also signs every client token this service mints: only an audience
+      // those tokens never carry tells a backend's credential from a token handed to a browser.
+      const { AUTH_AUDIENCE } = requireVars(env, ['AUTH_AUDIENCE']);
+      return {
+        mode, clockTolerance, maxAge: readCredentialPolicy(env).maxAgeSeconds,
+        publicKey: vonage.publicKey, applicationId: vonage.applicationId, audience: AUTH_AUDIENCE,
+      };
+    }
     default:
       throw invalidConfig('AUTH_MODE', authModes.join(', '));
   }
@@ -91,12 +101,14 @@ function readJwtKey(env: Env) {
   throw missingConfig(['AUTH_JWKS_URL (with AUTH_ISSUER and AUTH_AUDIENCE) or AUTH_JWT_SECRET']);
 }
 
-/** The key set for `url`, created once on first use and shared by every request after it. */
+/**
+ * The key set for `url`, created on first use (loading jose then, not at start-up) and shared by
+ * every request after it, so its cache and failure cooldown hold for the process's life.
+ */
 function remoteKeySet(url: URL): RemoteKeySet {
   let keySet: Promise<JWTVerifyGetKey> | undefined;
   return () => {
-    keySet ??= import('jose').then(({ createRemoteJWKSet }) =>
-      createRemoteJWKSet(url, { timeoutDuration: keySetTimeoutMs, cooldownDuration: keySetCooldownMs }));
+    keySet ??= import('./key-set').then((module) => module.remoteKeySet({ url }));
     return keySet;
   };
 }

@@ -1,7 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { Env, readSeconds } from '../config/env';
-import { Problem } from '../problem';
-import { realm } from './caller';
+import { invalidCredentials } from './caller';
 
 export interface CredentialPolicy {
   /** The oldest a bearer token may be, counted from its `iat`: `AUTH_MAX_TOKEN_AGE`. */
@@ -53,14 +52,4 @@ export function checkCredentialLifetime(payload: JWTPayload, options: Credential
 /** RFC 7519 §2 NumericDate: seconds since the epoch, a JSON number. */
 function isNumericDate(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
-}
-
-/**
- * `auth_invalid` with RFC 6750's `invalid_token` challenge, for credentials that were presented
- * but cannot be accepted.
- *
- * @example throw invalidCredentials('The token has expired.');
- */
-export function invalidCredentials(detail: string): Problem {
-  return new Problem('auth_invalid', detail, { 'WWW-Authenticate': `Bearer realm="${realm}", error="invalid_token"` });
 }

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { Problem } from '../problem';
-import { realm } from './caller';
+import { invalidCredentials } from './caller';
 
 export interface VerifyOptions {
   /** Fixed by the configuration, never read from the token. */
@@ -30,6 +30,8 @@ export async function verifyJwt(token: string, key: KeyObject | JWTVerifyGetKey,
       : await jwtVerify(token, key, options);
     return payload;
   } catch (error) {
+    // The key set's own problems (auth_unavailable with Retry-After) pass through as they are.
+    if (error instanceof Problem) throw error;
     if (!(error instanceof errors.JOSEError) || providerFailures.has(error.code)) {
       throw new Problem('auth_unavailable', 'The identity provider\'s key set could not be fetched; try again shortly.');
     }
@@ -37,9 +39,4 @@ export async function verifyJwt(token: string, key: KeyObject | JWTVerifyGetKey,
     if (error instanceof errors.JWTClaimValidationFailed) throw invalidCredentials(`The token's ${error.claim} claim is not acceptable.`);
     throw invalidCredentials('The token is not valid.');
   }
-}
-
-/** Credentials that do not verify: 401 with RFC 6750's `invalid_token`. */
-export function invalidCredentials(detail: string): Problem {
-  return new Problem('auth_invalid', detail, { 'WWW-Authenticate': `Bearer realm="${realm}", error="invalid_token"` });
 }

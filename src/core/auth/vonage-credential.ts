@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { invalidCredentials } from './lifetime';
+import { invalidCredentials } from './caller';
 
 export interface VonageCredentialOptions {
   /** `AUTH_AUDIENCE`: the name only credentials meant for this service carry in `aud`. */

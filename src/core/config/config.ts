@@ -1,5 +1,7 @@
 import { AuthConfig, readAuthConfig } from '../auth/config';
 import { OriginPolicy, readOriginPolicy } from '../cors';
+import { LimitsConfig, readLimitsConfig } from '../limits/config';
+import { readStateConfig, StateConfig } from '../state/config';
 import { asProblem, Problem } from '../problem';
 import { readTwilioConfig, TwilioConfig, twilioVariables } from '../twilio/config';
 import { readVonageConfig, vonageConfigured, VonageConfig } from '../vonage/config';
@@ -19,6 +21,10 @@ export type Part<T> = T | Problem;
 export interface Config {
   readonly cors: Part<OriginPolicy>;
   readonly auth: Part<AuthConfig>;
+  /** Where the state every replica shares lives: `STATE_STORE`. */
+  readonly state: Part<StateConfig>;
+  /** Abuse limits, and how many proxies' `X-Forwarded-For` entries to trust: `RATE_LIMIT_*`, `TRUST_PROXY`. */
+  readonly limits: Part<LimitsConfig>;
   readonly twilio: Part<TwilioConfig>;
   readonly vonage: Part<VonageConfig>;
   /** The vendors this deployment is set up for: any of their variables set (or the Vonage key as a private asset). */
@@ -40,6 +46,8 @@ export function loadConfig(env: Env, readAsset: ReadAsset = () => undefined): Co
   return Object.freeze({
     cors: settle(() => readOriginPolicy(env)),
     auth: settle(() => readAuthConfig(env, vonage)),
+    state: settle(() => readStateConfig(env)),
+    limits: settle(() => readLimitsConfig(env)),
     twilio: settle(() => readTwilioConfig(env)),
     vonage,
     vendors: Object.freeze(vendors),
@@ -57,12 +65,13 @@ export function use<T>(part: Part<T>): T {
 }
 
 /**
- * What keeps a configuration from serving: a broken ALLOWED_ORIGINS or AUTH_* breaks every
- * endpoint, and a vendor that is set up but broken breaks its own. A vendor nobody set up is not
- * a problem here; its endpoint answers `config_missing`.
+ * What keeps a configuration from serving: a broken ALLOWED_ORIGINS, AUTH_*, STATE_* or limit
+ * breaks every endpoint, and a vendor that is set up but broken breaks its own. A vendor nobody
+ * set up is not a problem here; its endpoint answers `config_missing`.
  */
 export function configProblems(config: Config): Problem[] {
-  const parts: Array<Part<unknown>> = [config.cors, config.auth, ...config.vendors.map((vendor) => config[vendor])];
+  const shared = [config.cors, config.auth, config.state, config.limits];
+  const parts: Array<Part<unknown>> = [...shared, ...config.vendors.map((vendor) => config[vendor])];
   return parts.filter((part): part is Problem => part instanceof Problem);
 }
 

@@ -1,23 +1,20 @@
-import { Caller, resolveIdentity } from '../auth/caller';
-import { Config, use } from '../config/config';
-import { Issued, isoSeconds, Trace, tokenEndpoint } from '../endpoint';
+import { Caller } from '../auth/caller';
+import { use } from '../config/config';
+import { Issued, isoSeconds, tokenEndpoint } from '../endpoint';
 import { Problem } from '../problem';
+import { validateRoomName } from '../request/identity';
 import { readListParam, readParam, TokenRequest } from '../request/params';
 import { resolveTtl } from '../request/ttl';
+import { Service } from '../service';
 import { resolveGrants } from './grants';
 import { mintTwilioToken } from './mint';
-
-/** Twilio Video's limit for a room's unique name. */
-const maxRoomLength = 128;
 
 /**
  * `/token`: a Twilio Access Token for the identity in the request, with the grants this
  * deployment has configured (or the requested subset), for `ttl` seconds.
  */
-function issueTwilioToken(request: TokenRequest, configuration: Config, caller: Caller, trace: Trace): Issued {
-  const config = use(configuration.twilio);
-  const identity = resolveIdentity(request.params, caller);
-  trace.identity = identity;
+function issueTwilioToken(request: TokenRequest, service: Service, caller: Caller, identity: string): Issued {
+  const config = use(service.config.twilio);
   const grants = resolveGrants(readListParam(request.params, 'grants', 'grant_invalid'), config, caller.allowed);
   const ttl = resolveTtl(readParam(request.params, 'ttl', 'ttl_invalid'), config.ttl);
   const room = readRoom(request, grants.includes('video'));
@@ -30,13 +27,9 @@ function issueTwilioToken(request: TokenRequest, configuration: Config, caller: 
 }
 
 function readRoom(request: TokenRequest, hasVideo: boolean): string | undefined {
-  const room = readParam(request.params, 'room', 'param_invalid');
-  if (room === undefined) return undefined;
-  if (!hasVideo) throw new Problem('param_invalid', 'room applies to the video grant, which this request does not include.');
-  if ([...room].length > maxRoomLength || /[\p{Cc}\p{Cs}]/u.test(room)) {
-    throw new Problem('param_invalid', `room must be at most ${maxRoomLength} characters, without control characters.`);
-  }
+  const room = validateRoomName(request.params.room);
+  if (room !== undefined && !hasVideo) throw new Problem('param_invalid', 'room applies to the video grant, which this request does not include.');
   return room;
 }
 
-export const twilioTokenEndpoint = tokenEndpoint(issueTwilioToken);
+export const twilioTokenEndpoint = tokenEndpoint('twilio', issueTwilioToken);

@@ -1,14 +1,14 @@
-import { Caller, requireAllowed, resolveIdentity } from '../auth/caller';
-import { Config, use } from '../config/config';
-import { Issued, isoSeconds, Trace, tokenEndpoint } from '../endpoint';
+import { Caller, requireAllowed } from '../auth/caller';
+import { use } from '../config/config';
+import { Issued, isoSeconds, tokenEndpoint } from '../endpoint';
 import { Problem } from '../problem';
+import { validateConnectionData } from '../request/identity';
 import { Params, readParam, TokenRequest } from '../request/params';
 import { resolveTtl } from '../request/ttl';
+import { Service } from '../service';
 import { VonageConfig, VideoRole, videoRoles } from './config';
 import { mintVonageClientToken, mintVonageVideoToken } from './mint';
 
-/** Vonage's limit for a video connection's data. */
-const maxConnectionData = 1000;
 /** Video session ids are URL-safe base64 with `~`, `-` and `_` separators. */
 const sessionIdPattern = /^[A-Za-z0-9_~.+/=-]{1,512}$/;
 /** Parameters that only mean something for `kind=video`. */
@@ -18,11 +18,9 @@ const videoParams = ['session_id', 'role', 'data'];
  * `/vonage-token`: a Client SDK token (`kind=client`, the default) carrying the server's ACL, or a
  * Video API token (`kind=video`) for one session and role.
  */
-async function issueVonageToken(request: TokenRequest, configuration: Config, caller: Caller, trace: Trace): Promise<Issued> {
-  const config = use(configuration.vonage);
+async function issueVonageToken(request: TokenRequest, service: Service, caller: Caller, identity: string): Promise<Issued> {
+  const config = use(service.config.vonage);
   const { params } = request;
-  const identity = resolveIdentity(params, caller);
-  trace.identity = identity;
   // The ACL is the server's policy; a caller that tries to send one learns so instead of being ignored.
   if (params.acl !== undefined) {
     throw new Problem('acl_not_allowed', 'The ACL is set by the server; remove the acl parameter.');
@@ -52,10 +50,7 @@ async function issueVideoToken(config: VonageConfig, params: Params, caller: Cal
   if (sessionId === undefined) throw new Problem('session_id_missing', 'session_id is required for kind=video.');
   if (!sessionIdPattern.test(sessionId)) throw new Problem('session_id_invalid', 'session_id is not a Vonage Video session id.');
   const role = readRole(config, params, caller);
-  const data = readParam(params, 'data', 'data_invalid');
-  if (data !== undefined && [...data].length > maxConnectionData) {
-    throw new Problem('data_invalid', `data must be at most ${maxConnectionData} characters.`);
-  }
+  const data = validateConnectionData(params.data);
   const { token, expiresAt } = await mintVonageVideoToken(config, { sessionId, role, ttl, data });
   return {
     body: { token, identity, kind: 'video', ttl, expires_at: isoSeconds(expiresAt), session_id: sessionId, role },
@@ -80,4 +75,4 @@ function readRole(config: VonageConfig, params: Params, caller: Caller): VideoRo
   return role as VideoRole;
 }
 
-export const vonageTokenEndpoint = tokenEndpoint(issueVonageToken);
+export const vonageTokenEndpoint = tokenEndpoint('vonage', issueVonageToken);

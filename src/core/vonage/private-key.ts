@@ -1,6 +1,6 @@
 import { createPrivateKey, KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Env, firstVar, invalidConfig, readVar } from '../config/env';
+import { checkSigningKey, readKeyFile } from './key-strength';
 
 /** The text of a private asset by its path (e.g. `/vonage-private.key`), where the host has them. */
 export type ReadAsset = (path: string) => string | undefined;
@@ -27,15 +27,7 @@ export function loadPrivateKey(env: Env, readAsset: ReadAsset): KeyObject | unde
   if (inline) return parseRsaKey(inline.value, inline.name);
 
   const path = readVar(env, 'VONAGE_PRIVATE_KEY_PATH');
-  if (path !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      throw invalidConfig('VONAGE_PRIVATE_KEY_PATH', 'a readable file');
-    }
-    return parseRsaKey(text, 'VONAGE_PRIVATE_KEY_PATH');
-  }
+  if (path !== undefined) return parseRsaKey(readKeyFile(path, 'VONAGE_PRIVATE_KEY_PATH'), 'VONAGE_PRIVATE_KEY_PATH');
 
   const asset = readVar(env, 'VONAGE_PRIVATE_KEY_ASSET') ?? defaultPrivateKeyAsset;
   const text = readAsset(asset);
@@ -55,6 +47,6 @@ function parseRsaKey(text: string, source: string): KeyObject {
   } catch {
     throw invalidConfig(source, 'a PEM RSA private key');
   }
-  if (key.asymmetricKeyType !== 'rsa') throw invalidConfig(source, 'a PEM RSA private key');
+  checkSigningKey(key, source);
   return key;
 }

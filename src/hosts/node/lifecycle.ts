@@ -10,10 +10,11 @@ const shutdownGraceMs = 5_000;
 /**
  * Stops cleanly on SIGTERM or SIGINT: stop accepting connections, close idle keep-alive ones, let
  * in-flight requests finish with `Connection: close`, then exit 0; exit anyway once the grace
- * period is over, so a hung request cannot keep the old instance alive. Log lines still pending
- * are handed over but never waited for: a blocked stdout cannot hold the process.
+ * period is over, so a hung request cannot keep the old instance alive. The service's connections
+ * (Redis) close once the last request is answered. Log lines still pending are handed over but
+ * never waited for: a blocked stdout cannot hold the process.
  */
-export function stopGracefullyOnSignals(server: Server, log: LogStream): void {
+export function stopGracefullyOnSignals(server: Server, log: LogStream, release: () => Promise<void>): void {
   const inFlight = new Set<ServerResponse>();
   let stopping = false;
   const closeAfterAnswer = (res: ServerResponse) => {
@@ -37,7 +38,7 @@ export function stopGracefullyOnSignals(server: Server, log: LogStream): void {
     inFlight.forEach(closeAfterAnswer);
     server.close(() => {
       log.write({ event: 'host_stopped' });
-      exit();
+      release().finally(exit);
     });
     server.closeIdleConnections();
     setTimeout(() => {

@@ -7,6 +7,7 @@ import { endpoints } from '../../core/endpoints';
 import { logLine } from '../../core/log';
 import { Problem } from '../../core/problem';
 import { createReadiness } from '../../core/readiness';
+import { startService, stopService } from '../../core/service';
 import { readHostConfig } from './host-config';
 import { stopGracefullyOnSignals } from './lifecycle';
 import { LogStream } from './log-stream';
@@ -30,11 +31,12 @@ function main(): void {
   const log = new LogStream(process.stdout);
   const warning = openAccessWarning(config);
   if (warning !== undefined) log.write(warning);
-  const readiness = createReadiness(config);
+  const service = startService(config);
+  const readiness = createReadiness(service);
   const routes = buildRoutes(endpoints, assets);
-  const server = createHostServer({ config, routes, readiness, log: (fields) => log.write(fields) });
+  const server = createHostServer({ service, routes, readiness, log: (fields) => log.write(fields) });
 
-  stopGracefullyOnSignals(server, log);
+  stopGracefullyOnSignals(server, log, () => stopService(service));
   server.once('error', failStart);
   server.listen(port, hostname, () => {
     const address = server.address();

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Config } from '../../core/config/config';
+import { Config, use } from '../../core/config/config';
 import { allowedMethods, corsHeaders, preflightHeaders } from '../../core/cors';
 import { LogFields } from '../../core/log';
 import { asProblem, Problem } from '../../core/problem';
@@ -8,13 +8,15 @@ import { jsonReply, problemReply, Reply } from '../../core/reply';
 import { Params, readHeader } from '../../core/request/params';
 import { answerClientError } from './client-error';
 import { readBody } from './request-body';
+import { clientIp } from '../../core/request/client-ip';
 import { mergeParams, parseBody, parseQuery } from '../../core/request/parse';
+import { Service } from '../../core/service';
 import { Route } from './routes';
 import { sendAsset } from './static-asset';
 
 /** What the server needs, all prepared at start-up. */
 export interface HostApp {
-  config: Config;
+  service: Service;
   routes: ReadonlyMap<string, Route>;
   readiness: () => Promise<Reply>;
   log: (fields: LogFields) => void;
@@ -35,6 +37,9 @@ const requestTimeoutMs = 30_000;
  * line per request, with the token fields on token routes.
  */
 export function createHostServer(app: HostApp): Server {
+  const { config } = app.service;
+  // Start-up refused a broken configuration, so the limits part is there.
+  const trustedHops = use(config.limits).trustProxy;
   const server = createServer({ requestTimeout: requestTimeoutMs }, (req, res) => {
     const started = performance.now();
     const target = requestTarget(req.url ?? '/');
@@ -46,7 +51,7 @@ export function createHostServer(app: HostApp): Server {
       ...fields,
       ...(res.writableFinished ? {} : { aborted: true }),
     }));
-    handle(req, res, target, app, fields).catch((error: unknown) => {
+    handle(req, res, target, app, fields, trustedHops).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) {
         res.destroy();
         return;
@@ -54,7 +59,7 @@ export function createHostServer(app: HostApp): Server {
       const problem = asProblem(error);
       fields.code = problem.code;
       if (!(error instanceof Problem)) fields.error = error instanceof Error ? error.name : typeof error;
-      send(res, problemReply(problem, hostCors(req, app.config)));
+      send(res, problemReply(problem, hostCors(req, config)));
     });
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -84,13 +89,15 @@ function requestTarget(url: string): Target {
   return mark < 0 ? { path: url, query: '' } : { path: url.slice(0, mark), query: url.slice(mark + 1) };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, target: Target, app: HostApp, fields: Record<string, unknown>): Promise<void> {
+async function handle(
+  req: IncomingMessage, res: ServerResponse, target: Target, app: HostApp, fields: Record<string, unknown>, trustedHops: number,
+): Promise<void> {
   if (!routedMethods.has(req.method ?? '')) {
     throw new Problem('method_not_allowed', `Use ${allowedMethods}.`, { Allow: allowedMethods });
   }
   const route = app.routes.get(target.path);
   if (route === undefined) throw new Problem('not_found', 'Nothing is served at this path.');
-  if (req.method === 'OPTIONS') return send(res, preflight(req, app.config));
+  if (req.method === 'OPTIONS') return send(res, preflight(req, app.service.config));
 
   switch (route.kind) {
     case 'health':
@@ -112,7 +119,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, target: Target,
       // Loaded at start-up: awaiting a value that is already there would cost a turn per request.
       const loaded = route.endpoint();
       const endpoint = loaded instanceof Promise ? await loaded : loaded;
-      const outcome = await endpoint({ params, headers: req.headers, clientIp: req.socket.remoteAddress }, app.config);
+      const ip = clientIp(req.socket.remoteAddress, readHeader(req.headers, 'x-forwarded-for'), trustedHops);
+      const outcome = await endpoint({ params, headers: req.headers, clientIp: ip }, app.service);
       Object.assign(fields, outcome.log);
       return send(res, outcome.reply);
     }

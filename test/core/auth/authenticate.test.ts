@@ -199,7 +199,7 @@ describe('AUTH_MODE=jwt with AUTH_JWT_SECRET (HS256 app session tokens)', () => 
   const secret = 'a-session-signing-secret-of-32-bytes!';
   const env = { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret };
   const hs256 = (key: Uint8Array | ReturnType<typeof generateKeyPairSync>['privateKey'], alg = 'HS256') =>
-    new SignJWT({ sub: 'dave' }).setProtectedHeader({ alg }).setExpirationTime('5m').sign(key);
+    new SignJWT({ sub: 'dave' }).setProtectedHeader({ alg }).setIssuedAt().setExpirationTime('5m').sign(key);
 
   test('accepts a token signed with the secret', async () => {
     expect(await identityIn(await token(env, {}, bearer(await hs256(new TextEncoder().encode(secret)))))).toBe('dave');
@@ -237,9 +237,9 @@ describe('AUTH_MODE=passcode', () => {
 });
 
 describe('AUTH_MODE=vonage', () => {
-  const env = () => ({ ...vonageEnv(), AUTH_MODE: 'vonage' });
+  const env = () => ({ ...vonageEnv(), AUTH_MODE: 'vonage', AUTH_AUDIENCE: 'https://tokens.example.com' });
   const signWith = (key: ReturnType<typeof generateKeyPairSync>['privateKey'] | string, claims: Record<string, unknown> = {}) =>
-    new SignJWT({ sub: 'frank', application_id: vonageApplicationId, ...claims })
+    new SignJWT({ sub: 'frank', application_id: vonageApplicationId, aud: 'https://tokens.example.com', ...claims })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).setIssuedAt().setExpirationTime('5m')
       .sign(typeof key === 'string' ? require('node:crypto').createPrivateKey(key) : key);
 
@@ -277,5 +277,79 @@ describe('auth misconfiguration is a 500 problem naming the variables', () => {
     const response = await token(env, { identity: 'alice' });
     expect(response.statusCode).toBe(500);
     expect(response.json()).toMatchObject({ code, detail });
+  });
+});
+
+describe('credentials cannot outlive their purpose', () => {
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+  test.each([
+    ['no exp', { expiresIn: null }, 'The token has no exp claim; credentials must expire.'],
+    ['an iat a year in the future', { issuedAt: nowSeconds() + 365 * 86400, expiresIn: nowSeconds() + 366 * 86400 }, 'The token\'s iat claim is in the future.'],
+    ['an iat older than AUTH_MAX_TOKEN_AGE', { issuedAt: nowSeconds() - 7200, expiresIn: nowSeconds() + 3600 }, 'The token was issued more than 3600 seconds ago (AUTH_MAX_TOKEN_AGE).'],
+  ])('jwt mode with a key set refuses a token with %s', async (_name, options, detail) => {
+    const jwt = await idp.sign({ sub: 'mallory' }, options);
+    const response = await token(idp.env({ AUTH_MAX_TOKEN_AGE: '3600' }), {}, bearer(jwt));
+    expectRefused(response, 401, 'auth_invalid', invalidChallenge, jwt);
+    expect(response.json().detail).toBe(detail);
+  });
+
+  test('jwt mode with an HS256 secret refuses a token without exp', async () => {
+    const secret = 'a-session-signing-secret-of-32-bytes!';
+    const jwt = await new SignJWT({ sub: 'dave' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().sign(new TextEncoder().encode(secret));
+    expectRefused(await token({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret }, {}, bearer(jwt)), 401, 'auth_invalid', invalidChallenge, jwt);
+  });
+
+  test.each([
+    ['a zero-width space', 'alice\u200B'],
+    ['a right-to-left override', 'alice\u202Enimda'],
+    ['a number', 12345],
+  ])('an identity claim with %s is 401 auth_invalid', async (_name, sub) => {
+    const jwt = await idp.sign({ sub: sub as string });
+    expectRefused(await token(idp.env(), {}, bearer(jwt)), 401, 'auth_invalid', invalidChallenge, jwt);
+  });
+});
+
+describe('AUTH_MODE=vonage never accepts a token this service mints', () => {
+  const audienceValue = 'https://tokens.example.com';
+  const env = () => ({ ...vonageEnv(), AUTH_MODE: 'vonage', AUTH_AUDIENCE: audienceValue });
+  const backendToken = (claims: Record<string, unknown> = {}, lifetime: string | null = '5m') => {
+    let jwt = new SignJWT({ sub: 'frank', application_id: vonageApplicationId, aud: audienceValue, ...claims })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).setIssuedAt();
+    if (lifetime !== null) jwt = jwt.setExpirationTime(lifetime);
+    return jwt.sign(require('node:crypto').createPrivateKey(vonageKeys().privatePem));
+  };
+
+  test('a backend credential with the audience is accepted', async () => {
+    expect(await identityIn(await token(env(), {}, bearer(await backendToken())))).toBe('frank');
+  });
+
+  test.each([
+    ['no aud', { aud: undefined }, 'The token\'s aud claim does not name this service (AUTH_AUDIENCE).'],
+    ['another aud', { aud: 'https://elsewhere.example' }, 'The token\'s aud claim does not name this service (AUTH_AUDIENCE).'],
+  ])('a token with %s is refused', async (_name, claims, detail) => {
+    const jwt = await backendToken(claims);
+    const response = await token(env(), {}, bearer(jwt));
+    expectRefused(response, 401, 'auth_invalid', invalidChallenge, jwt);
+    expect(response.json().detail).toBe(detail);
+  });
+
+  test('a token without exp is refused', async () => {
+    const jwt = await backendToken({}, null);
+    expectRefused(await token(env(), {}, bearer(jwt)), 401, 'auth_invalid', invalidChallenge, jwt);
+  });
+
+  test('every kind of token the service mints, fed back as the credential, is 401 on both endpoints', async () => {
+    const credential = bearer(await backendToken());
+    const minted = [
+      (await call('/vonage-token', env(), { ttl: '60' }, credential)).json().token as string,
+      (await call('/vonage-token', env(), { kind: 'video', session_id: videoSessionId, role: 'subscriber' }, credential)).json().token as string,
+      (await call('/vonage-token', env(), { kind: 'video', session_id: videoSessionId }, credential)).json().token as string,
+    ];
+    expect(minted.every((jwt) => typeof jwt === 'string')).toBe(true);
+    for (const jwt of minted) {
+      expectRefused(await call('/vonage-token', env(), {}, bearer(jwt)), 401, 'auth_invalid', invalidChallenge, jwt);
+      expectRefused(await token(env(), {}, bearer(jwt)), 401, 'auth_invalid', invalidChallenge, jwt);
+    }
   });
 });

@@ -43,9 +43,10 @@ describe('loadConfig', () => {
   });
 
   test('AUTH_MODE=vonage verifies with the Vonage key, and fails with the Vonage configuration', () => {
-    const config = loadConfig({ ...vonageEnv(), AUTH_MODE: 'vonage' });
-    expect(use(config.auth)).toMatchObject({ mode: 'vonage', publicKey: use(config.vonage).publicKey });
-    expect(loadConfig({ AUTH_MODE: 'vonage' }).auth).toMatchObject({ code: 'config_missing' });
+    const config = loadConfig({ ...vonageEnv(), AUTH_MODE: 'vonage', AUTH_AUDIENCE: 'https://tokens.example.com' });
+    expect(use(config.auth)).toMatchObject({ mode: 'vonage', publicKey: use(config.vonage).publicKey, audience: 'https://tokens.example.com' });
+    expect(loadConfig({ AUTH_MODE: 'vonage', AUTH_AUDIENCE: 'x' }).auth).toMatchObject({ code: 'config_missing' });
+    expect(loadConfig({ ...vonageEnv(), AUTH_MODE: 'vonage' }).auth).toMatchObject({ code: 'config_missing', message: 'Set AUTH_AUDIENCE in the environment or .env file.' });
   });
 
   test('keeps nothing between loads: each configuration stands alone', () => {

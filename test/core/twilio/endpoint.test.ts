@@ -249,6 +249,9 @@ describe('/token headers', () => {
       Vary: 'Origin',
       'Cache-Control': 'no-store',
       'Content-Type': 'application/json; charset=utf-8',
+      // The identity's budget, counted in this call's own memory store: Twilio Functions expose no client address.
+      'RateLimit-Policy': '"identity";q=30;w=60',
+      RateLimit: '"identity";r=29;t=60',
     });
   });
 

@@ -239,7 +239,11 @@ describe('/vonage-token configuration problems never show key material', () => {
     ['PRIVATE_KEY', 'a public key', { PRIVATE_KEY: vonageKeys().publicPem }, 'PRIVATE_KEY is not a PEM RSA private key.'],
     ['VONAGE_PRIVATE_KEY', 'an EC key', {
       VONAGE_PRIVATE_KEY: crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
-    }, 'VONAGE_PRIVATE_KEY is not a PEM RSA private key.'],
+    }, 'VONAGE_PRIVATE_KEY is not an RSA private key of at least 2048 bits.'],
+    ['VONAGE_PRIVATE_KEY', 'a 1024-bit RSA key', {
+      VONAGE_PRIVATE_KEY: crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    }, 'VONAGE_PRIVATE_KEY is not an RSA private key of at least 2048 bits.'],
+    ['VONAGE_PRIVATE_KEY_PATH', '/dev/zero', { VONAGE_PRIVATE_KEY_PATH: '/dev/zero' }, 'VONAGE_PRIVATE_KEY_PATH is not a regular file of at most 64 KB.'],
     ['VONAGE_PRIVATE_KEY_PATH', 'a missing file', { VONAGE_PRIVATE_KEY_PATH: '/nonexistent/private.key' }, 'VONAGE_PRIVATE_KEY_PATH is not a readable file.'],
     ['VONAGE_APPLICATION_ID', 'a non-UUID', { VONAGE_PRIVATE_KEY: privatePem, VONAGE_APPLICATION_ID: 'my-app' }, 'VONAGE_APPLICATION_ID is not a Vonage application id (a UUID).'],
     ['VONAGE_VIDEO_ROLES', 'an unknown role', { VONAGE_PRIVATE_KEY: privatePem, VONAGE_VIDEO_ROLES: 'publisher,owner' }, 'VONAGE_VIDEO_ROLES is not a comma-separated list of subscriber, publisher, moderator.'],
