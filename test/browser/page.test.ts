@@ -61,7 +61,7 @@ describeInBrowser.each(hosts)('the page, served at / by %s', (_host, start) => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await page.locator('#problem-title').textContent()).toBe('Identity is not valid');
-    expect(await page.locator('#problem-detail').textContent()).toBe('identity must not contain whitespace or control characters.');
+    expect(await page.locator('#problem-detail').textContent()).toBe('identity must not contain whitespace (U+0020 at character 6).');
     expect(await page.locator('#result').isHidden()).toBe(true);
   });
 
