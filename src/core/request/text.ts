@@ -56,6 +56,11 @@ export function textFault(text: string, rule: TextRule): string | undefined {
     const kind = forbiddenKind(character, rule);
     if (kind !== undefined) return `must not contain ${kind} (${codePoint(character)} at character ${position})`;
   }
+  // A name holding a percent-escape came through a decoder that gave up: Twilio's runtime and
+  // express leave `a%FFb` as those five characters when `%FF` is not UTF-8, so `a%FFb` and the
+  // bytes it stood for would be one name. Hosts that see the raw bytes refuse them before this.
+  const escape = rule.name ? /%[0-9A-Fa-f]{2}/.exec(text) : null;
+  if (escape !== null) return `must not contain percent-encoding (${escape[0]} at character ${[...text.slice(0, escape.index)].length + 1})`;
   if (rule.spaces === 'inner' && (text.startsWith(' ') || text.endsWith(' '))) {
     // "standup " and "standup" would be two rooms that read the same.
     return 'must not start or end with a space';

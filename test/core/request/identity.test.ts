@@ -164,3 +164,18 @@ describe('validateConnectionData', () => {
     expect(refusal(() => validateConnectionData(value))).toEqual({ code: 'data_invalid', status: 400, detail });
   });
 });
+
+describe('names never hold percent-encoding, which only a decoder that gave up leaves behind', () => {
+  test.each(['a%FFb', '%41lice', 'alice%2f'])('identity %p is identity_invalid', (identity) => {
+    expect(() => validateIdentity(identity)).toThrow(/^identity must not contain percent-encoding \(%[0-9A-Fa-f]{2} at character \d+\)\.$/);
+  });
+
+  test('a room name is param_invalid; connection data may hold it', () => {
+    expect(() => validateRoomName('stand%20up')).toThrow('room must not contain percent-encoding (%20 at character 6).');
+    expect(validateConnectionData('{"discount":"50%25"}')).toBe('{"discount":"50%25"}');
+  });
+
+  test('a lone percent sign is fine', () => {
+    expect(validateIdentity('100%alice')).toBe('100%alice');
+  });
+});
