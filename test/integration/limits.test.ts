@@ -1,0 +1,96 @@
+import { fullTwilioEnv } from '../support/fixtures';
+import { startRedis } from '../support/redis';
+import { RunningServer, startNodeHost } from '../support/server';
+
+type Redis = Awaited<ReturnType<typeof startRedis>>;
+
+async function answer(url: string, init: RequestInit = {}) {
+  const response = await fetch(url, init);
+  const body = (await response.json()) as Record<string, unknown>;
+  return { status: response.status, code: body.code, token: body.token, headers: response.headers };
+}
+
+describe('limits hold across replicas sharing one Redis', () => {
+  let redis: Redis;
+  let hosts: RunningServer[];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const env = { ...fullTwilioEnv, STATE_STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT_IDENTITY: '5', RATE_LIMIT_IP: '0' };
+    hosts = await Promise.all([startNodeHost(env), startNodeHost(env)]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all((hosts ?? []).map((host) => host.stop()));
+    await redis?.stop();
+  });
+
+  test('a limit of 5 per identity: 5 answers spread over both hosts, then 429 on either', async () => {
+    const answers = [];
+    for (let i = 0; i < 7; i++) answers.push(await answer(`${hosts[i % 2].url}/token?identity=shared-alice`));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expect(answers[4].headers.get('ratelimit')).toMatch(/^"identity";r=0;t=\d+$/);
+    expect(answers[5]).toMatchObject({ code: 'rate_limited', token: undefined });
+    expect(Number(answers[5].headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await answer(`${hosts[1].url}/token?identity=shared-bob`)).status).toBe(200);
+  });
+
+  test('Redis stopped: 503 state_unavailable within a second while health answers; restarted: tokens again, no host restart', async () => {
+    await redis.stop();
+    try {
+      for (const host of hosts) {
+        const started = Date.now();
+        expect(await answer(`${host.url}/token?identity=outage`)).toMatchObject({ status: 503, code: 'state_unavailable' });
+        expect(Date.now() - started).toBeLessThan(1500);
+        expect((await fetch(`${host.url}/_/health`)).status).toBe(200);
+        expect(await answer(`${host.url}/_/ready`)).toMatchObject({ status: 503, code: 'state_unavailable' });
+      }
+    } finally {
+      await redis.restart();
+    }
+    for (const host of hosts) {
+      let status = 0;
+      for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+        status = (await fetch(`${host.url}/token?identity=recovered`)).status;
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).toBe(200);
+      expect((await fetch(`${host.url}/_/ready`)).status).toBe(200);
+    }
+  }, 30_000);
+});
+
+describe('client addresses and failed authentications', () => {
+  const passcode = 'correct-horse-battery';
+  let direct: RunningServer;
+  let proxied: RunningServer;
+
+  beforeAll(async () => {
+    const base = { ...fullTwilioEnv, RATE_LIMIT_IP: '3', RATE_LIMIT_IDENTITY: '0' };
+    [direct, proxied] = await Promise.all([
+      startNodeHost(base),
+      startNodeHost({ ...base, RATE_LIMIT_IP: '0', AUTH_MODE: 'passcode', AUTH_PASSCODE: passcode, RATE_LIMIT_AUTH_FAILURES: '3', TRUST_PROXY: '1' }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([direct?.stop(), proxied?.stop()]);
+  });
+
+  test('without TRUST_PROXY a spoofed X-Forwarded-For is ignored: every request counts against the socket address', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await fetch(`${direct.url}/token?identity=alice`, { headers: { 'x-forwarded-for': `198.51.100.${i}` } })).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  test('with TRUST_PROXY=1, the address the proxy saw counts; what the client wrote before it never moves it to another bucket', async () => {
+    const guess = (forwardedFor: string, code: string) => answer(`${proxied.url}/token?identity=eve`, {
+      headers: { 'x-forwarded-for': forwardedFor, authorization: `Bearer ${code}` },
+    });
+    for (let i = 0; i < 3; i++) expect(await guess(`10.9.9.${i}, 203.0.113.9`, `wrong-${i}-guess`)).toMatchObject({ status: 401, code: 'auth_invalid' });
+    // Guessing is over for 203.0.113.9, whatever it claims to be forwarding for, even with the right passcode.
+    expect(await guess('192.0.2.77, 203.0.113.9', passcode)).toMatchObject({ status: 429, code: 'rate_limited' });
+    // Another client, behind the same proxy, still gets in.
+    expect(await guess('203.0.113.10', passcode)).toMatchObject({ status: 200 });
+  });
+});
