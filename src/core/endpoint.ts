@@ -8,7 +8,7 @@ import { RateLimitStatus, rateLimitHeaders } from './limits/rate-limit-fields';
 import { LogFields } from './log';
 import { asProblem, Problem } from './problem';
 import { jsonReply, problemReply, Reply } from './reply';
-import { readHeader, TokenRequest } from './request/params';
+import { readHeader, TokenRequest, withAliases } from './request/params';
 import { Service } from './service';
 
 /** What an endpoint produced: the answer, and the fields the request's log line records. */
@@ -36,17 +36,19 @@ export type Issuer = (request: TokenRequest, service: Service, caller: Caller, i
  * caller); caller authentication, with failures counted per address; the identity, with its own
  * rate limit; then the issuer. Any failure is the problem+json answer; a refused request mints
  * nothing. Every answer carries the `RateLimit` field of the limits it was counted against.
+ * `aliases` are other names the endpoint accepts for a parameter (see `withAliases`).
  *
  * @example export const vonageTokenEndpoint = tokenEndpoint('vonage', issueVonageToken);
  */
-export function tokenEndpoint(vendor: Vendor, issue: Issuer): Endpoint {
-  return async (request, service) => {
+export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<Record<string, string>> = {}): Endpoint {
+  return async (received, service) => {
     const { config } = service;
     const limits: Array<RateLimitStatus | undefined> = [];
     let cors: Record<string, string> = { Vary: 'Origin' };
     let identity: string | undefined;
     try {
-      cors = corsHeaders(readHeader(request.headers, 'origin'), use(config.cors));
+      cors = corsHeaders(readHeader(received.headers, 'origin'), use(config.cors));
+      const request = { ...received, params: withAliases(received.params, aliases) };
       const limiter = use(service.limiter);
       limits.push(await limiter.checkIp(request.clientIp));
       use(config[vendor]);

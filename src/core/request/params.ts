@@ -44,6 +44,43 @@ export function readListParam(params: Params, name: string, code: ProblemCode): 
   return items.flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
 }
 
+/**
+ * A boolean parameter: JSON `true`/`false`, or the strings `true`/`false` from a query or form.
+ * Absent is `fallback`; anything else is `param_invalid`.
+ *
+ * @example readBooleanParam({ create_room: 'true' }, 'create_room', false) // true
+ */
+export function readBooleanParam(params: Params, name: string, fallback: boolean): boolean {
+  const value = params[name];
+  if (value === undefined || value === null || value === '') return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Problem('param_invalid', `${name} must be true or false.`);
+}
+
+/**
+ * The parameters with each alias folded into its name (`user_identity` into `identity`, as
+ * Twilio's reference apps send it). Both names with different values is `param_invalid`: the
+ * service must not pick one and mint for the other.
+ *
+ * @example withAliases({ user_identity: 'alice' }, { user_identity: 'identity' }) // { identity: 'alice' }
+ */
+export function withAliases(params: Params, aliases: Readonly<Record<string, string>>): Params {
+  let folded: Record<string, unknown> | undefined;
+  for (const [alias, name] of Object.entries(aliases)) {
+    const value = params[alias];
+    if (value === undefined || value === null || value === '') continue;
+    const existing = params[name];
+    if (existing !== undefined && existing !== null && existing !== '' && existing !== value) {
+      throw new Problem('param_invalid', `${alias} and ${name} name the same thing: send one, or the same value in both.`);
+    }
+    folded ??= { ...params };
+    folded[name] = value;
+    delete folded[alias];
+  }
+  return folded ?? params;
+}
+
 /** A header's single value; repeated headers are joined as HTTP allows for list-valued ones. */
 export function readHeader(headers: Headers, name: string): string | undefined {
   const value = headers[name];

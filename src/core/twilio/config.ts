@@ -3,6 +3,13 @@ import {
   Env, invalidConfig, readBoolean, readMatching, readSeconds, readVar, requireVars,
 } from '../config/env';
 import { TtlPolicy, minTtl } from '../request/ttl';
+import type { TwilioRegion } from './regions';
+import type { TwilioRestOptions } from './rest';
+import { readTwilioRestSettings, twilioRestVariables } from './rest-config';
+import type { RoomType } from './rooms';
+
+/** One deadline per REST call: a token request waits on Twilio at most this long per step. */
+const restTimeoutMs = 5_000;
 
 /** Twilio's maximum Access Token lifetime: 24 hours. */
 const twilioMaxTtl = 86400;
@@ -23,6 +30,12 @@ export interface TwilioConfig {
   /** Sync service; when absent the sync grant is unavailable. */
   syncServiceSid?: string;
   ttl: TtlPolicy;
+  /** `TWILIO_REGION`: the Region of the API key, put in every token (`twr`) and used for REST calls. */
+  region?: TwilioRegion;
+  /** `TWILIO_ROOM_TYPE`: the type of the rooms `create_room` creates. */
+  roomType: RoomType;
+  /** What the REST client for rooms and conversations needs; the client itself loads on first use. */
+  rest: TwilioRestOptions;
 }
 
 const sid = (prefix: string) => new RegExp(`^${prefix}[0-9a-fA-F]{32}$`);
@@ -32,6 +45,7 @@ const sidText = (prefix: string, what: string) => `${what} (${prefix} followed b
 export const twilioVariables = [
   'ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'CHAT_SERVICE_SID', 'SERVICE_SID', 'OUTGOING_SID',
   'VOICE_INCOMING_ALLOW', 'VOICE_PUSH_CREDENTIAL_SID', 'SYNC_SERVICE_SID', 'TOKEN_TTL', 'TOKEN_MAX_TTL',
+  ...twilioRestVariables,
 ] as const;
 
 /**
@@ -51,6 +65,7 @@ export function readTwilioConfig(env: Env): TwilioConfig {
   const pushCredentialSid = readMatching(env, 'VOICE_PUSH_CREDENTIAL_SID', sid('CR'), sidText('CR', 'a Push Credential SID'));
   const maxTtl = readSeconds(env, 'TOKEN_MAX_TTL', twilioMaxTtl, minTtl, twilioMaxTtl);
   const defaultTtl = readSeconds(env, 'TOKEN_TTL', Math.min(3600, maxTtl), minTtl, maxTtl);
+  const { roomType, region, videoBaseUrl, conversationsBaseUrl } = readTwilioRestSettings(env);
 
   return {
     accountSid: required.ACCOUNT_SID,
@@ -60,6 +75,12 @@ export function readTwilioConfig(env: Env): TwilioConfig {
     voice: outgoingApplicationSid ? { outgoingApplicationSid, incomingAllow, pushCredentialSid } : undefined,
     syncServiceSid: readMatching(env, 'SYNC_SERVICE_SID', sid('IS'), sidText('IS', 'a Sync Service SID')),
     ttl: { defaultTtl, maxTtl },
+    region,
+    roomType,
+    rest: {
+      accountSid: required.ACCOUNT_SID, apiKey: required.API_KEY, apiSecret: required.API_SECRET,
+      region, videoBaseUrl, conversationsBaseUrl, timeoutMs: restTimeoutMs,
+    },
   };
 }
 

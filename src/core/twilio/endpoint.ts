@@ -3,26 +3,44 @@ import { use } from '../config/config';
 import { Issued, isoSeconds, tokenEndpoint } from '../endpoint';
 import { Problem } from '../problem';
 import { validateRoomName } from '../request/identity';
-import { readListParam, readParam, TokenRequest } from '../request/params';
+import { readBooleanParam, readListParam, readParam, TokenRequest } from '../request/params';
 import { resolveTtl } from '../request/ttl';
 import { Service } from '../service';
-import { resolveGrants } from './grants';
+import { TwilioConfig } from './config';
+import { resolveGrants, TwilioGrantName } from './grants';
 import { mintTwilioToken } from './mint';
 
 /**
  * `/token`: a Twilio Access Token for the identity in the request, with the grants this
- * deployment has configured (or the requested subset), for `ttl` seconds.
+ * deployment has configured (or the requested subset), for `ttl` seconds. With `create_room`, the
+ * Video room is fetched or created first; with `create_conversation`, its Conversation too, with
+ * the identity as a participant, as Twilio's reference token function (plugin-rtc) does.
  */
-function issueTwilioToken(request: TokenRequest, service: Service, caller: Caller, identity: string): Issued {
+async function issueTwilioToken(request: TokenRequest, service: Service, caller: Caller, identity: string): Promise<Issued> {
   const config = use(service.config.twilio);
-  const grants = resolveGrants(readListParam(request.params, 'grants', 'grant_invalid'), config, caller.allowed);
-  const ttl = resolveTtl(readParam(request.params, 'ttl', 'ttl_invalid'), config.ttl);
+  const { params } = request;
+  const grants = resolveGrants(readListParam(params, 'grants', 'grant_invalid'), config, caller.allowed);
+  const ttl = resolveTtl(readParam(params, 'ttl', 'ttl_invalid'), config.ttl);
   const room = readRoom(request, grants.includes('video'));
+  const createRoom = readBooleanParam(params, 'create_room', false);
+  const createConversation = readBooleanParam(params, 'create_conversation', false);
+  if ((createRoom || createConversation) && room === undefined) {
+    throw new Problem('param_invalid', 'create_room and create_conversation need a room (or room_name).');
+  }
+  const chatServiceSid = createConversation ? conversationService(config, grants) : undefined;
 
+  // Only when asked: the REST client loads and Twilio is called for these requests alone.
+  const joined = room !== undefined && (createRoom || createConversation) ? await prepareRoom(config, room, identity, chatServiceSid) : undefined;
   const { token, expiresAt } = mintTwilioToken(config, { identity, ttl, grants, room });
   return {
-    body: { token, identity, grants, ttl, expires_at: isoSeconds(expiresAt) },
-    log: { identity, grants, ttl, room },
+    body: {
+      token, identity, grants, ttl, expires_at: isoSeconds(expiresAt),
+      // Twilio's reference apps read room_type; without a fetch it is the type rooms are created with.
+      ...(room === undefined ? {} : { room_type: joined?.roomType ?? config.roomType }),
+      ...(joined === undefined ? {} : { room_sid: joined.roomSid }),
+      ...(joined?.conversationSid === undefined ? {} : { conversation_sid: joined.conversationSid }),
+    },
+    log: { identity, grants, ttl, room, room_sid: joined?.roomSid, conversation_sid: joined?.conversationSid },
   };
 }
 
@@ -32,4 +50,29 @@ function readRoom(request: TokenRequest, hasVideo: boolean): string | undefined 
   return room;
 }
 
-export const twilioTokenEndpoint = tokenEndpoint('twilio', issueTwilioToken);
+/** The Conversations service the room's Conversation lives in: the chat grant's, which the token must carry. */
+function conversationService(config: TwilioConfig, grants: readonly TwilioGrantName[]): string {
+  if (config.chatServiceSid === undefined) {
+    throw new Problem('grant_unavailable', 'create_conversation needs the chat grant, which is not configured on this deployment (the server sets SERVICE_SID).');
+  }
+  if (!grants.includes('chat')) throw new Problem('param_invalid', 'create_conversation needs the chat grant in this token.');
+  return config.chatServiceSid;
+}
+
+/**
+ * The room, fetched by name or created; then, with a Conversations service, the Conversation whose
+ * unique name is the room's SID and the identity as its participant (without that, Conversations
+ * answers 50430 when the app joins the chat).
+ */
+async function prepareRoom(config: TwilioConfig, room: string, identity: string, chatServiceSid: string | undefined) {
+  const { ensureRoom } = await import('./rooms');
+  const { sid: roomSid, type: roomType } = await ensureRoom(config.rest, room, config.roomType);
+  if (chatServiceSid === undefined) return { roomSid, roomType };
+  const { ensureConversation, addParticipant } = await import('./conversations');
+  const conversation = await ensureConversation(config.rest, chatServiceSid, roomSid);
+  await addParticipant(config.rest, chatServiceSid, conversation.sid, identity);
+  return { roomSid, roomType, conversationSid: conversation.sid };
+}
+
+/** `user_identity` and `room_name` are the names Twilio's reference apps send. */
+export const twilioTokenEndpoint = tokenEndpoint('twilio', issueTwilioToken, { user_identity: 'identity', room_name: 'room' });

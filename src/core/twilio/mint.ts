@@ -28,6 +28,8 @@ export function mintTwilioToken(config: TwilioConfig, spec: TwilioTokenSpec): Mi
   const accessToken = new AccessToken(config.accountSid, config.apiKey, secret, {
     identity: spec.identity,
     ttl: spec.ttl,
+    // Keys created in another Region than US1 are refused (20101) unless the token names it.
+    region: config.region,
   });
   for (const name of spec.grants) accessToken.addGrant(grant(name, config, spec));
   const before = nowSeconds();

@@ -1,0 +1,187 @@
+import { decodeProtectedHeader } from 'jose';
+import { chatServiceSid, fullTwilioEnv, twilioCredentials } from '../support/fixtures';
+import { RunningPrism, startPrism, twilioSpecs } from '../support/prism';
+import { freePort, hosts, RunningServer, startNodeHost } from '../support/server';
+import {
+  inOrder, notFound, RecordedRequest, StandInAnswer, startTwilioStandIn, TwilioStandIn, twilioError,
+} from '../support/twilio-stand-in';
+import { verifyTwilioToken } from '../support/verify';
+
+/** Prism answers with the first example in Twilio's descriptions, whatever the request asked for. */
+const exampleRoomSid = 'RMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const exampleConversationSid = 'CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const passcode = 'the-demo-passcode';
+
+let videoPrism: RunningPrism;
+let conversationsPrism: RunningPrism;
+beforeAll(async () => {
+  [videoPrism, conversationsPrism] = await Promise.all([startPrism(twilioSpecs.video), startPrism(twilioSpecs.conversations)]);
+}, 90_000);
+afterAll(async () => {
+  await Promise.all([videoPrism?.stop(), conversationsPrism?.stop()]);
+});
+
+/**
+ * Twilio's Video and Conversations domains for one test: every request checked by Prism against
+ * Twilio's own description (a request that breaks it gets 422 and fails the test), the first
+ * lookups answered 404 so rooms and conversations are created.
+ */
+async function twilioDomains(video: (request: RecordedRequest) => StandInAnswer = inOrder(notFound, 'prism')) {
+  const [videoApi, conversationsApi] = await Promise.all([
+    startTwilioStandIn(video, videoPrism.url),
+    startTwilioStandIn(inOrder(notFound, 'prism', 'prism'), conversationsPrism.url),
+  ]);
+  return {
+    videoApi, conversationsApi,
+    env: {
+      ...fullTwilioEnv, AUTH_MODE: 'passcode', AUTH_PASSCODE: passcode,
+      TWILIO_VIDEO_BASE_URL: videoApi.url, TWILIO_CONVERSATIONS_BASE_URL: conversationsApi.url,
+    },
+    close: () => Promise.all([videoApi.close(), conversationsApi.close()]),
+  };
+}
+
+const calls = (standIn: TwilioStandIn) => standIn.requests.map(({ method, path, form }) => ({ method, path, form }));
+
+/** Exactly what twilio-video-app-react's usePasscodeAuth sends to the token endpoint. */
+const referenceRequest = (body: Record<string, unknown>): RequestInit => ({
+  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+});
+
+describe.each(hosts)('Twilio\'s reference apps against %s', (_name, start) => {
+  test('user_identity, room_name, passcode, create_room and create_conversation: the room and its Conversation exist, spec-valid', async () => {
+    const twilio = await twilioDomains();
+    const server = await start(twilio.env);
+    try {
+      const response = await fetch(`${server.url}/token`, referenceRequest({
+        user_identity: 'alice', room_name: 'standup', passcode, create_room: true, create_conversation: true,
+      }));
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toEqual({
+        token: expect.any(String), identity: 'alice', grants: ['video', 'chat', 'voice', 'sync'], ttl: 3600, expires_at: expect.any(String),
+        // The room's actual type, as Twilio answered it (Prism's example room), not the configured `group`.
+        room_type: 'peer-to-peer', room_sid: exampleRoomSid, conversation_sid: exampleConversationSid,
+      });
+      const { payload } = await verifyTwilioToken(body.token as string, twilioCredentials.API_SECRET);
+      expect(payload.grants).toMatchObject({ identity: 'alice', video: { room: 'standup' }, chat: { service_sid: chatServiceSid } });
+      expect(calls(twilio.videoApi)).toEqual([
+        { method: 'GET', path: '/v1/Rooms/standup', form: {} },
+        { method: 'POST', path: '/v1/Rooms', form: { UniqueName: 'standup', Type: 'group' } },
+      ]);
+      const conversations = `/v1/Services/${chatServiceSid}/Conversations`;
+      expect(calls(twilio.conversationsApi)).toEqual([
+        { method: 'GET', path: `${conversations}/${exampleRoomSid}`, form: {} },
+        { method: 'POST', path: conversations, form: { UniqueName: exampleRoomSid, 'Timers.Closed': 'P1D' } },
+        { method: 'POST', path: `${conversations}/${exampleConversationSid}/Participants`, form: { Identity: 'alice' } },
+      ]);
+      expect(server.output()).not.toContain(twilioCredentials.API_SECRET);
+      expect(server.output()).not.toContain(passcode);
+    } finally {
+      await Promise.all([server.stop(), twilio.close()]);
+    }
+  }, 60_000);
+
+  test('without create_room or create_conversation: a token and room_type, and no REST call', async () => {
+    const twilio = await twilioDomains();
+    const server = await start(twilio.env);
+    try {
+      const response = await fetch(`${server.url}/token`, referenceRequest({ user_identity: 'bob', room_name: 'standup', passcode, create_room: false, create_conversation: 'false' }));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ identity: 'bob', room_type: 'group' });
+      expect([...calls(twilio.videoApi), ...calls(twilio.conversationsApi)]).toEqual([]);
+    } finally {
+      await Promise.all([server.stop(), twilio.close()]);
+    }
+  }, 60_000);
+});
+
+describe('the reference request\'s names and flags on the Node host', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startNodeHost({ ...fullTwilioEnv, TWILIO_REGION: 'ie1', RATE_LIMIT_IP: '0', RATE_LIMIT_IDENTITY: '0' });
+  });
+  afterAll(() => server?.stop());
+
+  const post = (body: Record<string, unknown>) => fetch(`${server.url}/token`, referenceRequest(body));
+
+  test('TWILIO_REGION goes into every token as its twr header', async () => {
+    const { token } = (await (await post({ user_identity: 'alice' })).json()) as { token: string };
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1', twr: 'ie1' });
+  });
+
+  test.each([
+    ['identity and user_identity that differ', { identity: 'alice', user_identity: 'mallory' }],
+    ['room and room_name that differ', { identity: 'alice', room: 'a', room_name: 'b' }],
+    ['create_room that is not a boolean', { identity: 'alice', room: 'a', create_room: 'yes' }],
+    ['create_room without a room', { identity: 'alice', create_room: true }],
+  ])('%s is 400 param_invalid', async (_name, body) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'param_invalid' });
+  });
+
+  test('user_identity follows the identity rule', async () => {
+    expect(await (await post({ user_identity: 'alice\u200B' })).json()).toMatchObject({ code: 'identity_invalid' });
+  });
+
+  test('create_conversation without a Conversations service is grant_unavailable', async () => {
+    const bare = await startNodeHost({ ...twilioCredentials });
+    try {
+      const response = await fetch(`${bare.url}/token`, referenceRequest({ user_identity: 'alice', room_name: 'r', create_conversation: true }));
+      expect(await response.json()).toMatchObject({ code: 'grant_unavailable' });
+    } finally {
+      await bare.stop();
+    }
+  });
+});
+
+describe('upstream faults', () => {
+  async function withVideo(videoBaseUrl: string, run: (server: RunningServer) => Promise<void>) {
+    const server = await startNodeHost({ ...fullTwilioEnv, TWILIO_VIDEO_BASE_URL: videoBaseUrl });
+    try {
+      await run(server);
+    } finally {
+      await server.stop();
+    }
+  }
+  const createRoom = (server: RunningServer) => fetch(`${server.url}/token?identity=alice&room=standup&create_room=true`);
+
+  test('a Twilio error answer is 502 upstream_error carrying Twilio\'s code', async () => {
+    const api = await startTwilioStandIn(inOrder(notFound, twilioError(400, 53105, 'Room creation failed')), videoPrism.url);
+    try {
+      await withVideo(api.url, async (server) => {
+        const response = await createRoom(server);
+        expect(response.status).toBe(502);
+        expect(await response.json()).toMatchObject({ code: 'upstream_error', vendor_code: 53105, status: 502 });
+      });
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('an API that hangs past the 5 s deadline is 503 upstream_unavailable, and nothing is minted', async () => {
+    const api = await startTwilioStandIn(() => 'hang');
+    try {
+      await withVideo(api.url, async (server) => {
+        const started = Date.now();
+        const response = await createRoom(server);
+        expect(response.status).toBe(503);
+        const body = (await response.json()) as Record<string, unknown>;
+        expect(body).toMatchObject({ code: 'upstream_unavailable' });
+        expect(body.token).toBeUndefined();
+        expect(Date.now() - started).toBeLessThan(7000);
+      });
+    } finally {
+      await api.close();
+    }
+  }, 20_000);
+
+  test('an API that refuses connections is 503 upstream_unavailable', async () => {
+    await withVideo(`http://127.0.0.1:${await freePort()}`, async (server) => {
+      const response = await createRoom(server);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ code: 'upstream_unavailable' });
+    });
+  });
+});
