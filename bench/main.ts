@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { startRedis } from '../test/support/redis';
 import { buildDir, root } from '../test/support/server';
 import { coldStarts, HttpFigures, interleave, measureTwilioRun, rssMiB, startServer } from './http';
 import { benchEnv, benchTwilioMint, benchVonageMint } from './mint';
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const rounds = quick ? 2 : 5;
   const secondsPerRound = quick ? 1 : 2;
-  const env = benchEnv();
+  // Limits counted on every request (as deployed) but never reached: one client, one identity.
+  const env = { ...benchEnv(), RATE_LIMIT_IP: '1000000', RATE_LIMIT_IDENTITY: '1000000' };
   const pinned = process.env.BENCH_PIN_SERVERS === '1';
 
   const cold = await coldStarts({
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
     await Promise.all([host.stop(), fastify.stop()]);
   }
   const twilioRun = await measureTwilioRun(env, quick ? 2 : 10);
+  const redisStore = await measureRedisStore(env, rounds, secondsPerRound);
 
   const { hostToken, hostHealth, fastifyToken, hostVonage } = http;
   const rs256PerSecond = 1e6 / vonageMint.rs256Floor;
@@ -75,12 +78,17 @@ async function main(): Promise<void> {
     target('host /token vs twilio-run /token (req/s)', twilioRun && hostToken.requestsPerSecond / twilioRun.requestsPerSecond, '≥ 10×', (r) => r >= 10),
     target('host /vonage-token vs raw RS256 signatures/s', hostVonage.requestsPerSecond / rs256PerSecond, '≥ 0.6×', (r) => r >= 0.6),
   ];
+  const stateStoreRatio = redisStore && redisStore.redis.requestsPerSecond / redisStore.memory.requestsPerSecond;
 
   const results = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, serversPinnedToCpu1: pinned },
     quick,
     mintMicroseconds: { twilio: twilioMint, vonage: vonageMint },
-    http: { rounds, secondsPerRound, connections: 10, host: { token: hostToken, health: hostHealth, vonageToken: hostVonage }, fastify: { token: fastifyToken }, twilioRun: twilioRun ?? null, rs256PerSecond },
+    http: {
+      rounds, secondsPerRound, connections: 10, host: { token: hostToken, health: hostHealth, vonageToken: hostVonage },
+      fastify: { token: fastifyToken }, twilioRun: twilioRun ?? null, rs256PerSecond, stateStore: redisStore ?? null,
+    },
+    stateStoreRatio: stateStoreRatio ?? null,
     coldStartMs: cold,
     memory: { ...memory, growthMiB: memory.afterSecondMiB - memory.afterFirstMiB },
     targets,
@@ -97,6 +105,9 @@ async function main(): Promise<void> {
     ['Fastify app /token', ...route(fastifyToken)],
     ['Node host /vonage-token', ...route(hostVonage)],
     ['twilio-run /token (npm start)', ...(twilioRun ? route(twilioRun) : ['MISSING', 'no successful answer: not measured'])],
+    ['Node host /token, STATE_STORE=memory', ...(redisStore ? route(redisStore.memory) : ['MISSING', 'not measured'])],
+    ['Node host /token, STATE_STORE=redis', ...(redisStore ? route(redisStore.redis) : ['MISSING', 'redis-server could not be started: not measured'])],
+    ['/token req/s, redis vs memory', stateStoreRatio === undefined ? 'MISSING' : `${f(stateStoreRatio, 2)}×`, 'interleaved; the limits counted in each store'],
     ['Cold start to first /token 200', `${f(cold.host, 0)} ms`, `bare node:http app ${f(cold.bare, 0)} ms (medians)`],
     ['Node host RSS after 2 equal runs', `${f(memory.afterFirstMiB)} → ${f(memory.afterSecondMiB)} MiB`, `growth ${f(results.memory.growthMiB)} MiB`],
     ...targets.map((t) => [t.name, t.ratio === undefined ? 'MISSING' : `${f(t.ratio, 2)}×`,
@@ -111,6 +122,31 @@ async function main(): Promise<void> {
   const file = join(dir, quick ? 'bench-quick.json' : 'bench.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   console.log(`\nAll figures: ${file}`);
+}
+
+/**
+ * `/token` with the limits counted in memory and in a real local redis-server, interleaved.
+ * Undefined when redis-server cannot be started here: reported as missing, never as a pass.
+ */
+async function measureRedisStore(env: Record<string, string>, rounds: number, secondsPerRound: number) {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  try {
+    redis = await startRedis();
+  } catch {
+    return undefined;
+  }
+  const memory = await startServer(hostScript, env);
+  const shared = await startServer(hostScript, { ...env, STATE_STORE: 'redis', REDIS_URL: redis.url });
+  try {
+    const figures = await interleave([
+      { name: 'memory', url: `${memory.url}/token?identity=alice`, pid: memory.process.pid },
+      { name: 'redis', url: `${shared.url}/token?identity=alice`, pid: shared.process.pid },
+    ], rounds, secondsPerRound);
+    return { memory: figures.memory, redis: figures.redis };
+  } finally {
+    await Promise.all([memory.stop(), shared.stop()]);
+    await redis.stop();
+  }
 }
 
 main().then(() => process.exit(0), (error) => {

@@ -90,7 +90,17 @@ async function authenticateCounted(limiter: Limiter, request: TokenRequest, auth
   return caller;
 }
 
-/** A token's `exp` (seconds since the epoch) as the ISO 8601 UTC `expires_at` answers carry. */
+let lastSeconds = NaN;
+let lastIso = '';
+
+/**
+ * A token's `exp` (seconds since the epoch) as the ISO 8601 UTC `expires_at` answers carry;
+ * formatted once per second, since tokens issued in one second with one TTL share it.
+ */
 export function isoSeconds(seconds: number): string {
-  return new Date(seconds * 1000).toISOString();
+  if (seconds !== lastSeconds) {
+    lastSeconds = seconds;
+    lastIso = new Date(seconds * 1000).toISOString();
+  }
+  return lastIso;
 }

@@ -41,6 +41,9 @@ const neverAllowed: ReadonlyArray<[RegExp, string]> = [
  */
 const invisible = /\p{Default_Ignorable_Code_Point}/u;
 
+/** U+0020 to U+007E without `%`: no control, invisible, non-NFC or percent-escaped character can be among them. */
+const printableAscii = /^[\x20-\x24\x26-\x7E]*$/;
+
 /**
  * Why `text` breaks `rule`, as a phrase to follow the text's name, or undefined when it holds.
  * The phrase names the offending code point and its position, never the text.
@@ -49,6 +52,12 @@ const invisible = /\p{Default_Ignorable_Code_Point}/u;
  * // 'must not contain invisible formatting characters (U+200B at character 6)'
  */
 export function textFault(text: string, rule: TextRule): string | undefined {
+  // Most names are printable ASCII without `%`: nothing in them can break the rule but their
+  // length and, for rooms, outer spaces, so the per-character scan (7 patterns each) is skipped.
+  if (printableAscii.test(text) && (rule.spaces !== 'none' || !text.includes(' '))) {
+    if (text.length > rule.maxLength) return `must be at most ${rule.maxLength} characters`;
+    return rule.spaces === 'inner' && (text.startsWith(' ') || text.endsWith(' ')) ? 'must not start or end with a space' : undefined;
+  }
   let position = 0;
   for (const character of text) {
     position += 1;

@@ -179,3 +179,20 @@ describe('names never hold percent-encoding, which only a decoder that gave up l
     expect(validateIdentity('100%alice')).toBe('100%alice');
   });
 });
+
+describe('printable ASCII takes a shorter path to the same answers', () => {
+  test.each([
+    ['alice', undefined],
+    ['alice smith', 'identity must not contain whitespace (U+0020 at character 6).'],
+    ['a'.repeat(129), 'identity must be at most 128 characters.'],
+    ['a%41', 'identity must not contain percent-encoding (%41 at character 2).'],
+  ])('identity %p', (identity, detail) => {
+    if (detail === undefined) expect(validateIdentity(identity)).toBe(identity);
+    else expect(() => validateIdentity(identity)).toThrow(detail);
+  });
+
+  test.each([['daily standup', 'daily standup'], [' standup', 'room must not start or end with a space.'], ['r'.repeat(129), 'room must be at most 128 characters.']])('room %p', (room, expected) => {
+    if (expected === room) expect(validateRoomName(room)).toBe(room);
+    else expect(() => validateRoomName(room)).toThrow(expected);
+  });
+});
