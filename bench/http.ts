@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { freePort, startTwilioRun } from '../test/support/server';
@@ -144,4 +144,19 @@ export async function measureTwilioRun(env: Record<string, string>, seconds: num
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * Milliseconds to `require` each module in a fresh Node process (the cost a cold Twilio Function
+ * container pays before its first request), interleaved run by run; the median of each.
+ */
+export function requireCosts(modules: Record<string, string>, runs: number, cwd: string): Record<string, number> {
+  const probe = 'const t = process.hrtime.bigint(); require(process.argv[1]); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));';
+  const times = new Map<string, number[]>(Object.keys(modules).map((name) => [name, []]));
+  for (let run = 0; run < runs; run++) {
+    for (const [name, module] of Object.entries(modules)) {
+      times.get(name)!.push(Number(execFileSync(process.execPath, ['-e', probe, module], { cwd, encoding: 'utf8' })));
+    }
+  }
+  return Object.fromEntries([...times].map(([name, values]) => [name, median(values)]));
 }

@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { startRedis } from '../test/support/redis';
 import { buildDir, root } from '../test/support/server';
-import { coldStarts, HttpFigures, interleave, measureTwilioRun, rssMiB, startServer } from './http';
+import { coldStarts, HttpFigures, interleave, measureTwilioRun, requireCosts, rssMiB, startServer } from './http';
 import { benchEnv, benchTwilioMint, benchVonageMint } from './mint';
 
 interface Target {
@@ -37,6 +37,10 @@ async function main(): Promise<void> {
     host: () => startServer(hostScript, env),
     bare: () => startServer(bareScript, env),
   }, quick ? 3 : 9);
+  const requireMs = requireCosts({
+    tokenFunction: join(buildDir, 'functions', 'token.js'),
+    accessToken: 'twilio/lib/jwt/AccessToken',
+  }, quick ? 3 : 9, root);
   const twilioMint = await benchTwilioMint(env, quick);
   const vonageMint = await benchVonageMint(env, quick);
 
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
     target('host /token vs Fastify /token (req/s)', hostToken.requestsPerSecond / fastifyToken.requestsPerSecond, '≥ 1.0×', (r) => r >= 1),
     target('host /token p99 vs Fastify /token p99', hostToken.p99Ms / fastifyToken.p99Ms, '≤ 1.0×', (r) => r <= 1),
     target('host cold start vs bare node:http app', cold.host / cold.bare, '≤ 1.2×', (r) => r <= 1.2),
+    target('require token.js vs require AccessToken', requireMs.tokenFunction / requireMs.accessToken, '≤ 1.3×', (r) => r <= 1.3),
     target('host /token vs twilio-run /token (req/s)', twilioRun && hostToken.requestsPerSecond / twilioRun.requestsPerSecond, '≥ 10×', (r) => r >= 10),
     target('host /vonage-token vs raw RS256 signatures/s', hostVonage.requestsPerSecond / rs256PerSecond, '≥ 0.6×', (r) => r >= 0.6),
   ];
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
     },
     stateStoreRatio: stateStoreRatio ?? null,
     coldStartMs: cold,
+    requireMs,
     memory: { ...memory, growthMiB: memory.afterSecondMiB - memory.afterFirstMiB },
     targets,
   };
@@ -109,6 +115,7 @@ async function main(): Promise<void> {
     ['Node host /token, STATE_STORE=redis', ...(redisStore ? route(redisStore.redis) : ['MISSING', 'redis-server could not be started: not measured'])],
     ['/token req/s, redis vs memory', stateStoreRatio === undefined ? 'MISSING' : `${f(stateStoreRatio, 2)}×`, 'interleaved; the limits counted in each store'],
     ['Cold start to first /token 200', `${f(cold.host, 0)} ms`, `bare node:http app ${f(cold.bare, 0)} ms (medians)`],
+    ['require(build/functions/token.js)', `${f(requireMs.tokenFunction, 1)} ms`, `require('twilio/lib/jwt/AccessToken') ${f(requireMs.accessToken, 1)} ms (medians, fresh processes)`],
     ['Node host RSS after 2 equal runs', `${f(memory.afterFirstMiB)} → ${f(memory.afterSecondMiB)} MiB`, `growth ${f(results.memory.growthMiB)} MiB`],
     ...targets.map((t) => [t.name, t.ratio === undefined ? 'MISSING' : `${f(t.ratio, 2)}×`,
       `target ${t.target} ${t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED'}`]),
