@@ -22,8 +22,9 @@ const appJwtTtl = 300;
  * const authorization = `Bearer ${await appJwt(config)}`;
  */
 export async function appJwt(credentials: AppCredentials): Promise<string> {
-  // jose loads on the first upstream call, not with the module.
-  const { SignJWT } = await import('jose');
+  // jose loads on the first upstream call, not with the module; `require` rather than `import()`,
+  // so bundles load the same CommonJS jose as the rest of the service.
+  const { SignJWT } = require('jose') as typeof import('jose');
   const iat = Math.floor(Date.now() / 1000);
   return new SignJWT({ application_id: credentials.applicationId, iat, exp: iat + appJwtTtl, jti: randomUUID() })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
