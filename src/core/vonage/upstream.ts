@@ -6,7 +6,7 @@ import { AppCredentials, appJwt } from './app-jwt';
  * The largest answer read from Vonage. The answers this service reads (a session, a user, a page
  * holding one user) are well under 2 KB; the SDKs themselves read any body whole.
  */
-export const maxAnswerBytes = 64 * 1024;
+const maxAnswerBytes = 64 * 1024;
 
 export interface UpstreamOptions {
   /** The SDKs' own `videoHost` / `apiHost`; unset means Vonage's production hosts. */
@@ -42,7 +42,8 @@ type FetchAnswerClass = new (body: Buffer | null, init: { status: number; status
 
 /**
  * A Vonage SDK client (`Video`, `Users`) that signs with the service's KeyObject, gives up after
- * `timeoutMs` and reads at most `maxAnswerBytes` of an answer.
+ * `timeoutMs` and reads at most `maxAnswerBytes` of an answer. server-client's debug log
+ * (DEBUG=vonage:server-client, or vonage*) prints every request's headers, bearer token included.
  *
  * @example
  * const { Video } = require('@vonage/video');
