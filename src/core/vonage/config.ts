@@ -4,6 +4,7 @@ import { ConcurrencyLimit } from '../overload';
 import { TtlPolicy, minTtl } from '../request/ttl';
 import { readAclPolicy, VonageAcl } from './acl';
 import { defaultPrivateKeyAsset, loadPrivateKey, privateKeySources, privateKeyVars, ReadAsset } from './private-key';
+import { readVonageUpstreamConfig, VonageUpstreamConfig, vonageUpstreamVariables } from './upstream-config';
 
 /** Vonage's own default token lifetime (15 minutes) and the cap: 24 hours. */
 const vonageDefaultTtl = 900;
@@ -33,6 +34,8 @@ export interface VonageConfig {
   ttl: TtlPolicy;
   /** Bounds concurrent RSA signatures to the thread pool's size, plus a short queue. */
   signing: ConcurrencyLimit;
+  /** Video sessions for rooms and Client SDK users: media mode, how long rooms last, hosts, deadline. */
+  upstream: VonageUpstreamConfig;
 }
 
 /** Ours first, then the names Vonage Cloud Runtime injects. */
@@ -40,7 +43,9 @@ const applicationIdVars = ['VONAGE_APPLICATION_ID', 'API_APPLICATION_ID', 'VCR_A
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every variable `/vonage-token` reads: setting any of them means this deployment serves Vonage tokens. */
-export const vonageVariables = [...applicationIdVars, ...privateKeyVars, 'VONAGE_ACL', 'VONAGE_VIDEO_ROLES', 'VONAGE_TOKEN_TTL', 'VONAGE_MAX_TTL'];
+export const vonageVariables = [
+  ...applicationIdVars, ...privateKeyVars, 'VONAGE_ACL', 'VONAGE_VIDEO_ROLES', 'VONAGE_TOKEN_TTL', 'VONAGE_MAX_TTL', ...vonageUpstreamVariables,
+];
 
 /** Whether any Vonage variable is set, or the key is present as a private asset. */
 export function vonageConfigured(env: Env, readAsset: ReadAsset): boolean {
@@ -72,6 +77,7 @@ export function readVonageConfig(env: Env, readAsset: ReadAsset): VonageConfig {
     videoRoles: readVideoRoles(env),
     ttl: { defaultTtl: readSeconds(env, 'VONAGE_TOKEN_TTL', Math.min(vonageDefaultTtl, maxTtl), minTtl, maxTtl), maxTtl },
     signing: new ConcurrencyLimit(slots, slots * queuedPerSlot),
+    upstream: readVonageUpstreamConfig(env),
   };
 }
 

@@ -2,7 +2,7 @@ import { Caller, requireAllowed } from '../auth/caller';
 import { use } from '../config/config';
 import { Issued, isoSeconds, tokenEndpoint } from '../endpoint';
 import { Problem } from '../problem';
-import { validateConnectionData } from '../request/identity';
+import { validateConnectionData, validateRoomName } from '../request/identity';
 import { Params, readParam, TokenRequest } from '../request/params';
 import { resolveTtl } from '../request/ttl';
 import { Service } from '../service';
@@ -12,11 +12,15 @@ import { mintVonageClientToken, mintVonageVideoToken } from './mint';
 /** Video session ids are URL-safe base64 with `~`, `-` and `_` separators. */
 const sessionIdPattern = /^[A-Za-z0-9_~.+/=-]{1,512}$/;
 /** Parameters that only mean something for `kind=video`. */
-const videoParams = ['session_id', 'role', 'data'];
+const videoParams = ['session_id', 'room', 'role', 'data'];
+/** Vonage's limit for a Video connection's data, which here holds the identity and the caller's data. */
+const maxConnectionData = 1000;
 
 /**
- * `/vonage-token`: a Client SDK token (`kind=client`, the default) carrying the server's ACL, or a
- * Video API token (`kind=video`) for one session and role.
+ * `/vonage-token`: a Client SDK token (`kind=client`, the default) carrying the server's ACL, for
+ * a Vonage user that exists when `VONAGE_USER_PROVISION` is on; or a Video API token
+ * (`kind=video`) for one session, given as `session_id` or mapped from a `room` name, and one
+ * role. Every answer carries what a client needs to connect with it.
  */
 async function issueVonageToken(request: TokenRequest, service: Service, caller: Caller, identity: string): Promise<Issued> {
   const config = use(service.config.vonage);
@@ -28,34 +32,63 @@ async function issueVonageToken(request: TokenRequest, service: Service, caller:
   const kind = readParam(params, 'kind', 'kind_invalid') ?? 'client';
   const ttl = resolveTtl(readParam(params, 'ttl', 'ttl_invalid'), config.ttl);
 
-  if (kind === 'client') return issueClientToken(config, params, caller, identity, ttl);
-  if (kind === 'video') return issueVideoToken(config, params, caller, identity, ttl);
+  if (kind === 'client') return issueClientToken(service, config, params, caller, identity, ttl);
+  if (kind === 'video') return issueVideoToken(service, config, params, caller, identity, ttl);
   throw new Problem('kind_invalid', 'kind must be client or video.');
 }
 
-async function issueClientToken(config: VonageConfig, params: Params, caller: Caller, identity: string, ttl: number): Promise<Issued> {
+async function issueClientToken(service: Service, config: VonageConfig, params: Params, caller: Caller, identity: string, ttl: number): Promise<Issued> {
   const misplaced = videoParams.find((name) => params[name] !== undefined);
   if (misplaced) throw new Problem('param_invalid', `${misplaced} applies to kind=video only.`);
   requireAllowed(caller, config.aclName, `the ${config.aclName} ACL`);
+  // The Client SDK's `sub` must name a user of the application: make sure it exists first.
+  const userId = config.upstream.userProvision ? await provisionUser(service, config, identity) : undefined;
   const { token, expiresAt } = await mintVonageClientToken(config, identity, ttl);
   const acl = Object.keys(config.acl.paths);
   return {
-    body: { token, identity, kind: 'client', ttl, expires_at: isoSeconds(expiresAt), acl },
-    log: { identity, kind: 'client', ttl },
+    body: {
+      token, identity, kind: 'client', ttl, expires_at: isoSeconds(expiresAt), application_id: config.applicationId, acl,
+      ...(userId === undefined ? {} : { user_id: userId }),
+    },
+    log: { identity, kind: 'client', ttl, user_id: userId },
   };
 }
 
-async function issueVideoToken(config: VonageConfig, params: Params, caller: Caller, identity: string, ttl: number): Promise<Issued> {
-  const sessionId = readParam(params, 'session_id', 'session_id_invalid');
-  if (sessionId === undefined) throw new Problem('session_id_missing', 'session_id is required for kind=video.');
-  if (!sessionIdPattern.test(sessionId)) throw new Problem('session_id_invalid', 'session_id is not a Vonage Video session id.');
+async function issueVideoToken(service: Service, config: VonageConfig, params: Params, caller: Caller, identity: string, ttl: number): Promise<Issued> {
+  const given = readSessionId(params);
+  const room = validateRoomName(params.room);
+  if (given !== undefined && room !== undefined) throw new Problem('param_invalid', 'Send session_id or room, not both.');
+  if (given === undefined && room === undefined) throw new Problem('session_id_missing', 'kind=video needs session_id, or a room name to map to a session.');
   const role = readRole(config, params, caller);
-  const data = validateConnectionData(params.data);
+  const data = connectionData(identity, validateConnectionData(params.data));
+  // Everything the caller sent is valid before a session is created for it.
+  const sessionId = given ?? await roomSession(service, config, room!);
   const { token, expiresAt } = await mintVonageVideoToken(config, { sessionId, role, ttl, data });
   return {
-    body: { token, identity, kind: 'video', ttl, expires_at: isoSeconds(expiresAt), session_id: sessionId, role },
-    log: { identity, kind: 'video', ttl, role },
+    body: {
+      token, identity, kind: 'video', ttl, expires_at: isoSeconds(expiresAt), application_id: config.applicationId,
+      session_id: sessionId, role, ...(room === undefined ? {} : { room }),
+    },
+    log: { identity, kind: 'video', ttl, role, room },
   };
+}
+
+function readSessionId(params: Params): string | undefined {
+  const sessionId = readParam(params, 'session_id', 'session_id_invalid');
+  if (sessionId !== undefined && !sessionIdPattern.test(sessionId)) throw new Problem('session_id_invalid', 'session_id is not a Vonage Video session id.');
+  return sessionId;
+}
+
+/**
+ * The connection data every other participant sees, written by the service: the verified identity,
+ * and the caller's own data under `data`. A caller cannot make a token claim another identity.
+ */
+function connectionData(identity: string, callerData: string | undefined): string {
+  const data = JSON.stringify(callerData === undefined ? { identity } : { identity, data: callerData });
+  if ([...data].length > maxConnectionData) {
+    throw new Problem('data_invalid', `data, with the identity the service adds, must be at most ${maxConnectionData} characters.`);
+  }
+  return data;
 }
 
 /**
@@ -73,6 +106,20 @@ function readRole(config: VonageConfig, params: Params, caller: Caller): VideoRo
   }
   requireAllowed(caller, role, `the ${role} role`);
   return role as VideoRole;
+}
+
+/** The room's session, created with @vonage/video on first use and shared through the state store. */
+async function roomSession(service: Service, config: VonageConfig, room: string): Promise<string> {
+  const { sessionForRoom } = await import('./sessions');
+  const { videoHost, mediaMode, roomTtlSeconds, timeoutMs } = config.upstream;
+  return sessionForRoom({ store: use(service.store), config, videoHost, mediaMode, roomTtlSeconds, timeoutMs }, room);
+}
+
+/** The Vonage user named after the identity, created with @vonage/users unless the store knows it. */
+async function provisionUser(service: Service, config: VonageConfig, identity: string): Promise<string> {
+  const { ensureUser } = await import('./users');
+  const { apiHost, timeoutMs } = config.upstream;
+  return ensureUser({ store: use(service.store), config, apiHost, timeoutMs }, identity);
 }
 
 export const vonageTokenEndpoint = tokenEndpoint('vonage', issueVonageToken);

@@ -20,6 +20,9 @@ import { createHostServer } from './server';
  * stops start-up with one line naming the variable.
  */
 function main(): void {
+  // The Vonage SDKs' debug output prints each request's headers, bearer JWTs included: keep it off
+  // even under DEBUG=*, before anything loads the debug module.
+  if (process.env.DEBUG) process.env.DEBUG += ',-vonage*';
   // Read once: configuration only changes with a new deployment, which starts a new process.
   const env: Env = Object.freeze({ ...process.env });
   const { port, hostname } = readHostConfig(env);

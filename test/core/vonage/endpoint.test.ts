@@ -41,7 +41,7 @@ describe('/vonage-token kind=client', () => {
     });
     expect(body).toEqual({
       token: expect.any(String), identity: 'alice', kind: 'client', ttl: 900,
-      expires_at: '2026-11-21T12:15:00.000Z', acl: documentedClientSdkPaths,
+      expires_at: '2026-11-21T12:15:00.000Z', application_id: vonageApplicationId, acl: documentedClientSdkPaths,
     });
   });
 
@@ -132,27 +132,50 @@ describe('/vonage-token kind=video', () => {
 
   test('claims equal generateClientToken\'s for the same inputs, with exp in seconds', async () => {
     const { body, payload } = await tokenClaims(vonageEnv(), { identity: 'alice', kind: 'video', session_id: videoSessionId, ttl: '600' });
-    const claims = reference({ role: 'publisher', expireTime: nowSeconds + 600 });
+    const claims = reference({ role: 'publisher', data: '{"identity":"alice"}', expireTime: nowSeconds + 600 });
 
     expect(without(payload, 'jti', 'iat')).toEqual(without(claims, 'jti', 'iat'));
     expect(payload).toEqual({
       scope: 'session.connect', session_id: videoSessionId, role: 'publisher', initial_layout_class_list: '',
+      connection_data: '{"identity":"alice"}',
       sub: 'video', acl: { paths: { '/session/**': {} } }, application_id: vonageApplicationId,
       iat: nowSeconds, exp: nowSeconds + 600, jti: expect.stringMatching(uuidV4),
     });
     expect(body).toEqual({
-      token: expect.any(String), identity: 'alice', kind: 'video', ttl: 600,
-      expires_at: '2026-11-21T12:10:00.000Z', session_id: videoSessionId, role: 'publisher',
+      token: expect.any(String), identity: 'alice', kind: 'video', ttl: 600, expires_at: '2026-11-21T12:10:00.000Z',
+      application_id: vonageApplicationId, session_id: videoSessionId, role: 'publisher',
     });
     expect(vonageVerifySignature(body.token as string, vonageKeys().publicPem)).toBe(true);
   });
 
-  test('carries a role and connection data as generateClientToken does', async () => {
-    const data = 'd'.repeat(1000);
-    const { payload } = await tokenClaims(vonageEnv(), { identity: 'alice', kind: 'video', session_id: videoSessionId, role: 'subscriber', data });
-    const claims = reference({ role: 'subscriber', data, expireTime: nowSeconds + 900 });
+  test('carries a role and the connection data the service writes, as generateClientToken does', async () => {
+    const { payload } = await tokenClaims(vonageEnv(), { identity: 'alice', kind: 'video', session_id: videoSessionId, role: 'subscriber', data: 'name=Alice' });
+    const claims = reference({ role: 'subscriber', data: '{"identity":"alice","data":"name=Alice"}', expireTime: nowSeconds + 900 });
     expect(without(payload, 'jti', 'iat')).toEqual(without(claims, 'jti', 'iat'));
-    expect(payload.connection_data).toBe(data);
+    expect(payload.connection_data).toBe('{"identity":"alice","data":"name=Alice"}');
+  });
+
+  test('a caller cannot make the connection data claim another identity', async () => {
+    const { payload } = await tokenClaims(vonageEnv(), { identity: 'alice', kind: 'video', session_id: videoSessionId, data: '{"identity":"mallory"}' });
+    expect(JSON.parse(payload.connection_data as string)).toEqual({ identity: 'alice', data: '{"identity":"mallory"}' });
+  });
+
+  test('the whole connection data, identity included, is at most 1000 characters', async () => {
+    const room = 1000 - JSON.stringify({ identity: 'alice', data: '' }).length;
+    const { payload } = await tokenClaims(vonageEnv(), { identity: 'alice', kind: 'video', session_id: videoSessionId, data: 'd'.repeat(room) });
+    expect([...(payload.connection_data as string)]).toHaveLength(1000);
+    const over = await callEndpoint('/vonage-token', vonageEnv(), { identity: 'alice', kind: 'video', session_id: videoSessionId, data: 'd'.repeat(room + 1) });
+    expect(over.statusCode).toBe(400);
+    expect(over.json()).toMatchObject({ code: 'data_invalid', detail: 'data, with the identity the service adds, must be at most 1000 characters.' });
+  });
+
+  test('session_id and room together are param_invalid; neither is session_id_missing', async () => {
+    const both = await callEndpoint('/vonage-token', vonageEnv(), { identity: 'alice', kind: 'video', session_id: videoSessionId, room: 'standup' });
+    expect(both.json()).toMatchObject({ code: 'param_invalid', detail: 'Send session_id or room, not both.' });
+    const neither = await callEndpoint('/vonage-token', vonageEnv(), { identity: 'alice', kind: 'video' });
+    expect(neither.json()).toMatchObject({ code: 'session_id_missing' });
+    const badRoom = await callEndpoint('/vonage-token', vonageEnv(), { identity: 'alice', kind: 'video', room: 'stand\u200Bup' });
+    expect(badRoom.json()).toMatchObject({ code: 'param_invalid' });
   });
 
   test('moderator is forbidden unless VONAGE_VIDEO_ROLES lists it', async () => {
