@@ -7,6 +7,7 @@ import { Command, CommandIo, UsageError } from './command';
  * never loads the twilio library and `--help` loads nothing.
  */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  mint: { summary: 'Mint a token with this deployment\'s configuration', load: async () => (await import('./mint')).mintCommand },
   inspect: {
     summary: 'Explain a token and what its vendor would refuse',
     load: async () => (await import('./inspect/command')).inspectCommand,
