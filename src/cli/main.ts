@@ -12,6 +12,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'Explain a token and what its vendor would refuse',
     load: async () => (await import('./inspect/command')).inspectCommand,
   },
+  verify: { summary: 'Check a token\'s signature with your credentials', load: async () => (await import('./verify')).verifyCommand },
 };
 
 const overview = `Usage: rtc-token <command> [options]
