@@ -51,7 +51,7 @@ async function findCommand(name: string): Promise<Command> {
  * Every failure ends as a short message, never a stack trace: bad usage with the usage (exit 2),
  * a Problem from the core with its title and detail (exit 1), anything else with its message.
  */
-function report(error: unknown, io: CommandIo): number {
+function failureStatus(error: unknown, io: CommandIo): number {
   if (error instanceof UsageError) {
     io.err(`rtc-token: ${error.message}\n\n${error.usage}\n`);
     return 2;
@@ -85,5 +85,5 @@ const io: CommandIo = {
 
 main(process.argv.slice(2), io).then(
   (status) => { process.exitCode = status; },
-  (error: unknown) => { process.exitCode = report(error, io); },
+  (error: unknown) => { process.exitCode = failureStatus(error, io); },
 );

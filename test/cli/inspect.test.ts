@@ -265,6 +265,17 @@ No findings.
     expect(status).toBe(1);
   });
 
+  test('wraps a long finding into a paragraph under its code', async () => {
+    const token = twilioToken({ issuedAt: nowMs - minute, grants: [new ChatGrant({ serviceSid: chatServiceSid })] });
+    const { stdout } = await runCli(['inspect', token, ...at, '--key-region', 'ie1']);
+    expect(stdout).toContain(`Findings
+  error   region_mismatch: The token is for region us1 (no twr header) but the API key was
+          created in ie1: Twilio looks the key up in the token's region. Mint with the
+          twilio library's region option set to 'ie1', which writes the twr header.
+          Twilio answers 20101 "Invalid Access Token".
+`);
+  });
+
   test('lists a Vonage token\'s ACL paths one per line', async () => {
     const [token] = vonageTokens(vonageApplicationId, vonageKeys().privatePem, [{
       kind: 'client', issuedAt: nowMs - minute,

@@ -44,8 +44,30 @@ function claimValue(name: string, value: unknown, now: number): string[] {
   return [plain(value)];
 }
 
+/** Findings wrap at this width (after the section's indent), so each reads as a paragraph in any terminal. */
+const findingWidth = 90;
+const hanging = ' '.repeat(8);
+
 function findingLines(finding: Finding): string[] {
-  return [`${finding.severity.padEnd(7)} ${finding.code}: ${finding.message}`, `${' '.repeat(8)}${finding.vendorAnswer}`];
+  return [
+    ...wrap(`${finding.severity.padEnd(7)} ${finding.code}: ${finding.message}`, hanging),
+    ...wrap(`${hanging}${finding.vendorAnswer}`, hanging),
+  ];
+}
+
+/** Words onto lines of at most `findingWidth` characters; continuation lines start with `prefix`. */
+function wrap(text: string, prefix: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/(?<=\S) (?=\S)/)) {
+    if (line !== '' && line.length + 1 + word.length > findingWidth) {
+      lines.push(line);
+      line = prefix + word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, line];
 }
 
 /** `name: value` lines with the values aligned; a value's further lines follow as they are. */
