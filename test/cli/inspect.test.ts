@@ -80,6 +80,18 @@ describe('inspect: Twilio Access Tokens made by twilio\'s AccessToken', () => {
     expect(status).toBe(1);
   });
 
+  test.each([
+    ['no grants claim', ({ grants: _, ...claims }: Record<string, unknown>) => claims, 'grants_missing', 20106],
+    ['no exp', ({ exp: _, ...claims }: Record<string, unknown>) => claims, 'exp_missing', 20104],
+    ['an exp written as a string', (claims: Record<string, unknown>) => ({ ...claims, exp: String(claims.exp) }), 'exp_invalid', 20104],
+    ['a numeric identity', (claims: Record<string, unknown>) => ({ ...claims, grants: { identity: 42, video: {} } }), 'identity_invalid', 20101],
+  ])('flags a token with %s (re-signed: twilio\'s AccessToken never makes one)', async (_, claims, code, vendorCode) => {
+    const token = await resign(twilioToken({ issuedAt: nowMs - minute }), twilioSecret, { claims });
+    const { status, report } = await inspectJson(token, ...at);
+    expect(findingsOf(report)).toEqual([{ severity: 'error', code, vendorCode }]);
+    expect(status).toBe(1);
+  });
+
   test('flags a header without cty (re-signed without it)', async () => {
     const token = await resign(twilioToken({ issuedAt: nowMs - minute }), twilioSecret, {
       header: ({ cty: _, ...header }) => header,
@@ -181,6 +193,16 @@ describe('inspect: Vonage Client SDK tokens made by @vonage/jwt tokenGenerate', 
     expect(findingsOf(report)).toEqual([{ severity: 'warning', code: 'exp_missing', vendorCode: 'system:error:expired-token' }]);
   });
 
+  test.each([
+    ['an application_id that is not a UUID', (claims: Record<string, unknown>) => ({ ...claims, application_id: 'my-app' }), 'application_id_invalid', 'error', 'system:error:invalid-token'],
+    ['neither exp nor iat', ({ exp: _, iat: __, ...claims }: Record<string, unknown>) => claims, 'exp_missing', 'error', 'system:error:invalid-token'],
+    ['an acl without a paths object', (claims: Record<string, unknown>) => ({ ...claims, acl: ['/*/sessions/**'] }), 'acl_invalid', 'error', 'system:error:permission'],
+  ])('flags a token with %s (re-signed)', async (_, claims, code, severity, vendorCode) => {
+    const token = await resign(tokens.clean, { privatePem }, { claims });
+    const { report } = await inspectJson(token, ...at);
+    expect(findingsOf(report)).toEqual([{ severity, code, vendorCode }]);
+  });
+
   test('flags a token signed with another algorithm than RS256', async () => {
     const token = await resign(tokens.clean, { privatePem }, { header: (header) => ({ ...header, alg: 'RS512' }) });
     const { report } = await inspectJson(token, ...at);
@@ -213,6 +235,12 @@ describe('inspect: Vonage Video tokens made by @vonage/video generateClientToken
     expect(report.kind).toBe('vonage-video');
     expect(report.findings).toEqual([]);
     expect(status).toBe(0);
+  });
+
+  test('flags a token whose scope is not session.connect (re-signed)', async () => {
+    const token = await resign(tokens.clean, { privatePem }, { claims: (claims) => ({ ...claims, scope: 'session.moderate' }) });
+    const { report } = await inspectJson(token, ...at);
+    expect(findingsOf(report)).toEqual([{ severity: 'error', code: 'scope_invalid', vendorCode: undefined }]);
   });
 
   test.each([
