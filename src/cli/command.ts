@@ -17,7 +17,6 @@ export interface CommandIo {
 
 /** A subcommand: `run` answers an exit status (0 success, 1 a failure it reported). */
 export interface Command {
-  name: string;
   usage: string;
   run(args: string[], io: CommandIo): Promise<number>;
 }

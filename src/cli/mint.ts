@@ -54,7 +54,6 @@ const vendors: Record<string, { endpoint: () => Promise<Endpoint>; params: Recor
 };
 
 export const mintCommand: Command = {
-  name: 'mint',
   usage,
   async run(args, io) {
     const { values, positionals } = parseCommandLine(args, options, usage);

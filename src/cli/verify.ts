@@ -39,7 +39,6 @@ export interface Verdict {
 }
 
 export const verifyCommand: Command = {
-  name: 'verify',
   usage,
   async run(args, io) {
     const { values, positionals } = parseCommandLine(args, options, usage);

@@ -26,7 +26,6 @@ const options = {
 } as const;
 
 export const inspectCommand: Command = {
-  name: 'inspect',
   usage,
   async run(args, io) {
     const { values, positionals } = parseCommandLine(args, options, usage);

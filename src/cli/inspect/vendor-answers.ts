@@ -38,7 +38,7 @@ export function twilioAnswer(code: TwilioErrorCode, context = ''): VendorAnswer 
 const vonageErrors = {
   'system:error:expired-token': 'The provided token has expired',
   'system:error:invalid-token': 'The provided token is invalid',
-  'system:error:permission': 'the ACL does not permit the request (403)',
+  'system:error:permission': 'the ACL does not permit the request; HTTP 403',
 } as const;
 
 export type VonageErrorCode = keyof typeof vonageErrors;
