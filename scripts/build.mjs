@@ -5,7 +5,7 @@
 // (build/host/server.js), which serves the same endpoints anywhere else; it sits outside
 // functions/ and assets/ so Twilio never deploys it.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,15 @@ await build({
   outfile: join(out, 'host', 'server.js'),
 });
 
+// The rtc-token command line, the package's bin: runnable as ./build/cli/rtc-token.js too.
+await build({
+  ...bundle,
+  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+  outfile: join(out, 'cli', 'rtc-token.js'),
+  banner: { js: '#!/usr/bin/env node' },
+});
+chmodSync(join(out, 'cli', 'rtc-token.js'), 0o755);
+
 if (existsSync(join(root, 'assets'))) {
   // Dotfiles (.gitkeep) are repository plumbing, not assets to deploy.
   cpSync(join(root, 'assets'), join(out, 'assets'), {
@@ -78,4 +87,4 @@ await build({
   logLevel: 'warning',
 });
 
-console.log(`built ${relative(root, out) || '.'}: functions/, assets/ and host/server.js`);
+console.log(`built ${relative(root, out) || '.'}: functions/, assets/, host/server.js and cli/rtc-token.js`);

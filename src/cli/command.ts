@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import type { Env } from '../core/config/env';
+
+/** What a command may touch: given by `main.ts`, so commands read no globals and tests can run them. */
+export interface CommandIo {
+  /** Writes the command's answer (stdout). */
+  out(text: string): void;
+  /** Writes diagnostics (stderr). */
+  err(text: string): void;
+  /** The whole of standard input, for `-` arguments. */
+  readStdin(): Promise<string>;
+  /** The process's environment; configuration readers merge `.env` under it. */
+  env: Env;
+  /** The working directory, where `.env` and `assets/` are looked for. */
+  cwd: string;
+}
+
+/** A subcommand: `run` answers an exit status (0 success, 1 a failure it reported). */
+export interface Command {
+  usage: string;
+  run(args: string[], io: CommandIo): Promise<number>;
+}
+
+/**
+ * A mistake on the command line. `main.ts` prints it with the command's usage on stderr and exits
+ * 2, the conventional status for bad usage, so scripts can tell it from a failed check (1).
+ */
+export class UsageError extends Error {
+  constructor(message: string, readonly usage: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The options of one command, as `node:util` parseArgs declares them. */
+type OptionSpecs = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+type Values<O extends OptionSpecs> = {
+  [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string;
+};
+
+/**
+ * `node:util` parseArgs in strict mode, with its errors (unknown option, missing value) turned into
+ * UsageErrors that carry the command's usage.
+ *
+ * @example parseCommandLine(['abc', '--json'], { json: { type: 'boolean' } }, usage)
+ *   // { values: { json: true }, positionals: ['abc'] }
+ */
+export function parseCommandLine<O extends OptionSpecs>(
+  args: string[], options: O, usage: string,
+): { values: Values<O>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Values<O>, positionals };
+  } catch (error) {
+    // Node's first sentence says it ("Unknown option '--jsn'."); the rest is advice about `--`.
+    if (isParseArgsError(error)) throw new UsageError(error.message.split(/(?<=\.) /)[0], usage);
+    throw error;
+  }
+}
+
+function isParseArgsError(error: unknown): error is Error {
+  return error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+}
+
+/**
+ * The instant a command judges times against: `--now <ISO 8601>` when given (tests freeze the
+ * clock with it; a developer can ask "is this token still good at 9 tomorrow?"), else the clock.
+ */
+export function readNow(value: string | undefined, usage: string): Date {
+  if (value === undefined) return new Date();
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(date.getTime())) {
+    throw new UsageError(`--now must be an ISO 8601 date and time, such as 2026-11-23T14:00:00Z.`, usage);
+  }
+  return date;
+}
+
+/** The token argument: as given, or read from stdin for `-`; surrounding whitespace dropped. */
+export async function readTokenArgument(positionals: string[], io: CommandIo, usage: string): Promise<string> {
+  if (positionals.length === 0) throw new UsageError('Give a token, or - to read it from stdin.', usage);
+  if (positionals.length > 1) throw new UsageError(`Expected one token, got ${positionals.length} arguments.`, usage);
+  const token = (positionals[0] === '-' ? await io.readStdin() : positionals[0]).trim();
+  if (token === '') throw new UsageError('The token is empty.', usage);
+  return token;
+}
