@@ -27,7 +27,10 @@ export interface Issued {
   log: LogFields;
 }
 
-/** Mints for an identity already authenticated, resolved and counted against its limit. */
+/**
+ * Mints for an identity already authenticated, resolved and counted against its limit. Returns at
+ * once when nothing needs waiting for, so a plain token costs no extra turn of the event loop.
+ */
 export type Issuer = (request: TokenRequest, service: Service, caller: Caller, identity: string) => Issued | Promise<Issued>;
 
 /**
@@ -52,11 +55,13 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
       const limiter = use(service.limiter);
       limits.push(await limiter.checkIp(request.clientIp));
       use(config[vendor]);
-      const caller = await authenticateCounted(limiter, request, use(config.auth));
+      const auth = use(config.auth);
+      const caller = auth.mode === 'none' ? anonymousCaller : await authenticateCounted(limiter, request, auth);
       identity = caller.identity;
       identity = resolveIdentity(request.params, caller);
       limits.push(await limiter.consumeIdentity(identity));
-      const issued = await issue(request, service, caller, identity);
+      const minted = issue(request, service, caller, identity);
+      const issued = minted instanceof Promise ? await minted : minted;
       return { reply: jsonReply(200, issued.body, { ...cors, ...rateLimitHeaders(limits) }), log: { outcome: 'issued', ...issued.log } };
     } catch (error) {
       const problem = asProblem(error);
@@ -77,7 +82,6 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
  * cannot all slip past the check; only credentials that were judged and refused keep the count.
  */
 async function authenticateCounted(limiter: Limiter, request: TokenRequest, auth: AuthConfig): Promise<Caller> {
-  if (auth.mode === 'none') return anonymousCaller;
   const release = await limiter.reserveAuthFailure(request.clientIp);
   let caller: Caller;
   try {

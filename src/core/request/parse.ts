@@ -56,16 +56,25 @@ export function parseBody(contentType: string | undefined, body: Buffer): Params
 export function mergeParams(query: Params, body: Params): Params {
   const names = Object.keys(body);
   if (names.length === 0) return query;
-  const merged = new Map(Object.entries(query));
-  for (const name of names) merged.set(name, merged.has(name) ? [merged.get(name), body[name]].flat() : body[name]);
-  return Object.fromEntries(merged);
+  const merged: Record<string, unknown> = { ...query };
+  for (const name of names) setParam(merged, name, Object.hasOwn(merged, name) ? [merged[name], body[name]].flat() : body[name]);
+  return merged;
+}
+
+/**
+ * Sets an own data property: a parameter named `__proto__` stays a parameter, never a prototype.
+ * A plain object rather than a Map or a null-prototype object: readers then get V8's fast
+ * property access (a Map and Object.fromEntries cost ~4 µs of each request, --cpu-prof).
+ */
+function setParam(params: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(params, name, { value, enumerable: true, writable: true, configurable: true });
+  else params[name] = value;
 }
 
 /** `application/x-www-form-urlencoded` (WHATWG URL §5.1), but strict about what decodes. */
 function parseUrlEncoded(text: string, code: ProblemCode, detail: string, nest: boolean): Params {
-  // A Map, then own data properties: a name such as `__proto__` stays a parameter, never a prototype.
-  const params = new Map<string, unknown>();
-  if (text === '') return {};
+  const params: Record<string, unknown> = {};
+  if (text === '') return params;
   for (const pair of text.split('&')) {
     if (pair === '') continue;
     const equals = pair.indexOf('=');
@@ -74,9 +83,9 @@ function parseUrlEncoded(text: string, code: ProblemCode, detail: string, nest: 
     const bracket = nest ? decodedName.indexOf('[') : -1;
     const name = bracket > 0 ? decodedName.slice(0, bracket) : decodedName;
     const value = bracket > 0 ? { [decodedName.slice(bracket)]: decodedValue } : decodedValue;
-    params.set(name, params.has(name) ? [params.get(name), value].flat() : value);
+    setParam(params, name, Object.hasOwn(params, name) ? [params[name], value].flat() : value);
   }
-  return Object.fromEntries(params);
+  return params;
 }
 
 function decode(text: string, code: ProblemCode, detail: string): string {

@@ -16,7 +16,7 @@ import { mintTwilioToken } from './mint';
  * Video room is fetched or created first; with `create_conversation`, its Conversation too, with
  * the identity as a participant, as Twilio's reference token function (plugin-rtc) does.
  */
-async function issueTwilioToken(request: TokenRequest, service: Service, caller: Caller, identity: string): Promise<Issued> {
+function issueTwilioToken(request: TokenRequest, service: Service, caller: Caller, identity: string): Issued | Promise<Issued> {
   const config = use(service.config.twilio);
   const { params } = request;
   const grants = resolveGrants(readListParam(params, 'grants', 'grant_invalid'), config, caller.allowed);
@@ -28,10 +28,18 @@ async function issueTwilioToken(request: TokenRequest, service: Service, caller:
     throw new Problem('param_invalid', 'create_room and create_conversation need a room (or room_name).');
   }
   const chatServiceSid = createConversation ? conversationService(config, grants) : undefined;
-
+  const spec = { identity, ttl, grants, room };
   // Only when asked: the REST client loads and Twilio is called for these requests alone.
-  const joined = room !== undefined && (createRoom || createConversation) ? await prepareRoom(config, room, identity, chatServiceSid) : undefined;
-  const { token, expiresAt } = mintTwilioToken(config, { identity, ttl, grants, room });
+  if (room !== undefined && (createRoom || createConversation)) {
+    return prepareRoom(config, room, identity, chatServiceSid).then((joined) => mintFor(config, spec, joined));
+  }
+  return mintFor(config, spec, undefined);
+}
+
+/** The token and the answer, with what preparing the room learnt. */
+function mintFor(config: TwilioConfig, spec: { identity: string; ttl: number; grants: TwilioGrantName[]; room?: string }, joined: Joined | undefined): Issued {
+  const { identity, ttl, grants, room } = spec;
+  const { token, expiresAt } = mintTwilioToken(config, spec);
   return {
     body: {
       token, identity, grants, ttl, expires_at: isoSeconds(expiresAt),
@@ -64,7 +72,13 @@ function conversationService(config: TwilioConfig, grants: readonly TwilioGrantN
  * unique name is the room's SID and the identity as its participant (without that, Conversations
  * answers 50430 when the app joins the chat).
  */
-async function prepareRoom(config: TwilioConfig, room: string, identity: string, chatServiceSid: string | undefined) {
+interface Joined {
+  roomSid: string;
+  roomType: string;
+  conversationSid?: string;
+}
+
+async function prepareRoom(config: TwilioConfig, room: string, identity: string, chatServiceSid: string | undefined): Promise<Joined> {
   const { ensureRoom } = await import('./rooms');
   const { sid: roomSid, type: roomType } = await ensureRoom(config.rest, room, config.roomType);
   if (chatServiceSid === undefined) return { roomSid, roomType };
