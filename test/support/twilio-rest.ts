@@ -1,4 +1,3 @@
-import { Problem } from '../../src/core/problem';
 import { TwilioRestOptions } from '../../src/core/twilio/rest';
 import { twilioCredentials } from './fixtures';
 
@@ -15,15 +14,3 @@ export function restOptions(overrides: Partial<TwilioRestOptions> = {}): TwilioR
     ...overrides,
   };
 }
-
-/** The Problem a call rejects with; anything else, or success, fails the test. */
-export async function problemOf(call: Promise<unknown>): Promise<Problem> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof Problem) return error;
-    throw error;
-  }
-  throw new Error('expected the call to reject with a Problem, but it succeeded');
-}
-

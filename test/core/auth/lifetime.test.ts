@@ -1,24 +1,13 @@
+import { refusalOf } from '../../support/problem';
 import { createSecretKey } from 'node:crypto';
 import { JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { checkCredentialLifetime, readCredentialPolicy } from '../../../src/core/auth/lifetime';
-import { Problem } from '../../../src/core/problem';
 
 const now = 1_800_000_000;
 const options = { nowSeconds: now, clockToleranceSeconds: 30, maxAgeSeconds: 86_400 };
 const challenge = { 'WWW-Authenticate': 'Bearer realm="rtc-token-service", error="invalid_token"' };
 
 /** The problem `run` throws, as the caller would see it. */
-function refusal(run: () => unknown): { code: string; status: number; detail: string; headers: Record<string, string> } {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(Problem);
-    const { code, status, message, headers } = error as Problem;
-    return { code, status, detail: message, headers };
-  }
-  throw new Error('expected a refusal, but the token was accepted');
-}
-
 const refused = (detail: string) => ({ code: 'auth_invalid', status: 401, detail, headers: challenge });
 
 describe('checkCredentialLifetime', () => {
@@ -35,7 +24,7 @@ describe('checkCredentialLifetime', () => {
     ['an iat one second past the clock tolerance', { sub: 'alice', iat: now + 31, exp: now + 300 }, 'The token\'s iat claim is in the future.'],
     ['an iat one second more than the maximum age ago, however late its exp', { sub: 'alice', iat: now - 86_401, exp: now + 31_536_000 }, 'The token was issued more than 86400 seconds ago (AUTH_MAX_TOKEN_AGE).'],
   ])('refuses a token with %s: 401 auth_invalid with the invalid_token challenge', (_name, payload, detail) => {
-    expect(refusal(() => checkCredentialLifetime(payload, options))).toEqual(refused(detail));
+    expect(refusalOf(() => checkCredentialLifetime(payload, options))).toEqual(refused(detail));
   });
 
   test('accepts an iat ahead by exactly the clock tolerance and an age of exactly the maximum', () => {
@@ -45,7 +34,7 @@ describe('checkCredentialLifetime', () => {
 
   test('the maximum age is the one given', () => {
     const payload = { iat: now - 601, exp: now + 300 };
-    expect(refusal(() => checkCredentialLifetime(payload, { ...options, maxAgeSeconds: 600 })).detail)
+    expect(refusalOf(() => checkCredentialLifetime(payload, { ...options, maxAgeSeconds: 600 })).detail)
       .toBe('The token was issued more than 600 seconds ago (AUTH_MAX_TOKEN_AGE).');
   });
 
@@ -55,7 +44,7 @@ describe('checkCredentialLifetime', () => {
     const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });
     expect(payload.exp).toBeUndefined();
     const nowSeconds = payload.iat!;
-    expect(refusal(() => checkCredentialLifetime(payload, { ...options, nowSeconds }))).toEqual(refused('The token has no exp claim; credentials must expire.'));
+    expect(refusalOf(() => checkCredentialLifetime(payload, { ...options, nowSeconds }))).toEqual(refused('The token has no exp claim; credentials must expire.'));
   });
 });
 
@@ -70,8 +59,8 @@ describe('readCredentialPolicy', () => {
   });
 
   test.each([['59'], ['2592001'], ['1h'], ['-5'], ['3600.5']])('refuses %j as config_invalid naming the variable', (value) => {
-    expect(refusal(() => readCredentialPolicy({ AUTH_MAX_TOKEN_AGE: value }))).toEqual({
-      code: 'config_invalid', status: 500, headers: {},
+    expect(refusalOf(() => readCredentialPolicy({ AUTH_MAX_TOKEN_AGE: value }))).toEqual({
+      code: 'config_invalid', status: 500,
       detail: 'AUTH_MAX_TOKEN_AGE is not a whole number of seconds between 60 and 2592000.',
     });
   });

@@ -1,6 +1,6 @@
+import { refusalOf } from '../../support/problem';
 import { JWTPayload, jwtVerify } from 'jose';
 import { checkVonageCredential } from '../../../src/core/auth/vonage-credential';
-import { Problem } from '../../../src/core/problem';
 import { readVonageConfig } from '../../../src/core/vonage/config';
 import { mintVonageClientToken, mintVonageVideoToken } from '../../../src/core/vonage/mint';
 import { videoSessionId, vonageApplicationId, vonageEnv, vonageKeys } from '../../support/fixtures';
@@ -11,17 +11,6 @@ const challenge = { 'WWW-Authenticate': 'Bearer realm="rtc-token-service", error
 
 /** A credential as an app's backend would sign one with its Vonage application key. */
 const credential: JWTPayload = { sub: 'alice', aud: audience, application_id: vonageApplicationId, iat: 1_800_000_000, exp: 1_800_000_900, jti: 'j-1' };
-
-function refusal(run: () => unknown): { code: string; status: number; detail: string; headers: Record<string, string> } {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(Problem);
-    const { code, status, message, headers } = error as Problem;
-    return { code, status, detail: message, headers };
-  }
-  throw new Error('expected a refusal, but the credential was accepted');
-}
 
 const refused = (detail: string) => ({ code: 'auth_invalid', status: 401, detail, headers: challenge });
 
@@ -52,7 +41,7 @@ describe('checkVonageCredential', () => {
     ['another application_id', { ...credential, application_id: 'ffffffff-bbbb-4ccc-8ddd-eeeeeeeeeeee' }, 'The token was issued for another Vonage application.'],
     ['a null application_id', { ...credential, application_id: null }, 'The token was issued for another Vonage application.'],
   ])('refuses a token with %s: 401 auth_invalid saying which rule failed', (_name, payload, detail) => {
-    expect(refusal(() => checkVonageCredential(payload, options))).toEqual(refused(detail));
+    expect(refusalOf(() => checkVonageCredential(payload, options))).toEqual(refused(detail));
   });
 });
 
@@ -67,7 +56,7 @@ describe('the tokens this service mints, presented back as credentials', () => {
   test('a client SDK token verifies against the application key, and is refused', async () => {
     const payload = await verified((await mintVonageClientToken(config, 'alice', 60)).token);
     expect(payload.aud).toBeUndefined();
-    expect(refusal(() => checkVonageCredential(payload, options))).toEqual(
+    expect(refusalOf(() => checkVonageCredential(payload, options))).toEqual(
       refused('The token carries an acl claim: it is a Vonage Client SDK token, not a credential for this service.'),
     );
   });
@@ -75,7 +64,7 @@ describe('the tokens this service mints, presented back as credentials', () => {
   test.each([['publisher'], ['subscriber'], ['moderator']] as const)('a %s Video token verifies against the application key, and is refused', async (role) => {
     const payload = await verified((await mintVonageVideoToken(config, { sessionId: videoSessionId, role, ttl: 60, data: 'x' })).token);
     expect(payload.aud).toBeUndefined();
-    expect(refusal(() => checkVonageCredential(payload, options))).toEqual(
+    expect(refusalOf(() => checkVonageCredential(payload, options))).toEqual(
       refused('The token carries an acl claim: it is a Vonage Client SDK token, not a credential for this service.'),
     );
   });
@@ -83,7 +72,7 @@ describe('the tokens this service mints, presented back as credentials', () => {
   test('a minted Video token is still refused for its Video claims with its acl removed and our aud added', async () => {
     const payload = await verified((await mintVonageVideoToken(config, { sessionId: videoSessionId, role: 'publisher', ttl: 60 })).token);
     const { acl: _acl, ...withoutAcl } = payload;
-    expect(refusal(() => checkVonageCredential({ ...withoutAcl, aud: audience }, options))).toEqual(refused(videoMark('scope')));
+    expect(refusalOf(() => checkVonageCredential({ ...withoutAcl, aud: audience }, options))).toEqual(refused(videoMark('scope')));
   });
 });
 

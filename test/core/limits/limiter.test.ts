@@ -1,6 +1,6 @@
+import { rejectionOf } from '../../support/problem';
 import { LimitsConfig } from '../../../src/core/limits/config';
 import { createLimiter, Limiter } from '../../../src/core/limits/limiter';
-import { Problem } from '../../../src/core/problem';
 import { MemoryStore } from '../../../src/core/state/memory-store';
 import { packagesLoadedBy } from '../../support/module-loads';
 
@@ -9,12 +9,6 @@ const alice = '198.51.100.7';
 const bob = '198.51.100.8';
 
 /** What a call rejected with; the test fails if it resolved. */
-async function refusal(promise: Promise<unknown>): Promise<Problem> {
-  const outcome = await promise.then(() => undefined, (error: unknown) => error);
-  if (!(outcome instanceof Problem)) throw new Error(`expected a Problem, got ${String(outcome)}`);
-  return outcome;
-}
-
 /**
  * rate-limiter-flexible's memory limiter reads Date.now and expires keys with setTimeout: both
  * follow Jest's fake clock, so every header below is exact.
@@ -38,7 +32,7 @@ describe('the limiter on the in-process store', () => {
       expect(await limiter.checkIp(alice)).toEqual({ policy: '"ip";q=3;w=60', rateLimit: '"ip";r=2;t=60', resetSeconds: 60 });
       expect((await limiter.checkIp(alice))?.rateLimit).toBe('"ip";r=1;t=60');
       expect((await limiter.checkIp(alice))?.rateLimit).toBe('"ip";r=0;t=60');
-      const problem = await refusal(limiter.checkIp(alice));
+      const problem = await rejectionOf(limiter.checkIp(alice));
       expect(problem).toMatchObject({ code: 'rate_limited', status: 429, message: 'Too many requests from this address; retry in 60 s.' });
       expect(problem.headers).toEqual({ 'Retry-After': '60', 'RateLimit-Policy': '"ip";q=3;w=60', RateLimit: '"ip";r=0;t=60' });
     });
@@ -46,7 +40,7 @@ describe('the limiter on the in-process store', () => {
     test('Retry-After and t count down with the clock, and a new window opens when it ends', async () => {
       for (let i = 0; i < 3; i++) await limiter.checkIp(alice);
       jest.advanceTimersByTime(42_500);
-      const problem = await refusal(limiter.checkIp(alice));
+      const problem = await rejectionOf(limiter.checkIp(alice));
       expect(problem.headers).toEqual({ 'Retry-After': '18', 'RateLimit-Policy': '"ip";q=3;w=60', RateLimit: '"ip";r=0;t=18' });
       expect(problem.message).toBe('Too many requests from this address; retry in 18 s.');
       jest.advanceTimersByTime(17_500);
@@ -76,7 +70,7 @@ describe('the limiter on the in-process store', () => {
     test('allows the limit, then answers 429; another identity has its own budget', async () => {
       expect((await limiter.consumeIdentity('alice'))?.rateLimit).toBe('"identity";r=1;t=60');
       expect((await limiter.consumeIdentity('alice'))?.rateLimit).toBe('"identity";r=0;t=60');
-      const problem = await refusal(limiter.consumeIdentity('alice'));
+      const problem = await rejectionOf(limiter.consumeIdentity('alice'));
       expect(problem).toMatchObject({ code: 'rate_limited', status: 429, message: 'Too many tokens for this identity; retry in 60 s.' });
       expect(problem.headers).toEqual({ 'Retry-After': '60', 'RateLimit-Policy': '"identity";q=2;w=60', RateLimit: '"identity";r=0;t=60' });
       expect((await limiter.consumeIdentity('bob'))?.rateLimit).toBe('"identity";r=1;t=60');
@@ -93,11 +87,11 @@ describe('the limiter on the in-process store', () => {
     test('blocks the address for the rest of the 15 minutes once its failures are used up', async () => {
       await limiter.reserveAuthFailure(alice);
       await limiter.reserveAuthFailure(alice);
-      const problem = await refusal(limiter.reserveAuthFailure(alice));
+      const problem = await rejectionOf(limiter.reserveAuthFailure(alice));
       expect(problem).toMatchObject({ code: 'rate_limited', status: 429, message: 'Too many failed authentications from this address; retry in 900 s.' });
       expect(problem.headers).toEqual({ 'Retry-After': '900', 'RateLimit-Policy': '"auth-failures";q=2;w=900', RateLimit: '"auth-failures";r=0;t=900' });
       jest.advanceTimersByTime(600_000);
-      expect((await refusal(limiter.reserveAuthFailure(alice))).headers['Retry-After']).toBe('300');
+      expect((await rejectionOf(limiter.reserveAuthFailure(alice))).headers['Retry-After']).toBe('300');
       jest.advanceTimersByTime(300_000);
       await expect(limiter.reserveAuthFailure(alice)).resolves.toBeInstanceOf(Function);
     });

@@ -1,18 +1,7 @@
+import { refusalOf } from '../../support/problem';
 import { identityFault, validateConnectionData, validateIdentity, validateRoomName } from '../../../src/core/request/identity';
-import { Problem } from '../../../src/core/problem';
 
 /** The problem `run` throws: code, status and detail exact. */
-function refusal(run: () => unknown): { code: string; status: number; detail: string } {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(Problem);
-    const { code, status, message } = error as Problem;
-    return { code, status, detail: message };
-  }
-  throw new Error('expected a refusal, but the value was accepted');
-}
-
 const fox = '\u{1F98A}';
 
 describe('validateIdentity', () => {
@@ -30,20 +19,20 @@ describe('validateIdentity', () => {
   });
 
   test.each([[undefined], [null], ['']])('%j is identity_missing', (value) => {
-    expect(refusal(() => validateIdentity(value))).toEqual({
+    expect(refusalOf(() => validateIdentity(value))).toEqual({
       code: 'identity_missing', status: 400, detail: 'identity is required: pass ?identity=<name>.',
     });
   });
 
   test.each([[12345], [true], [['alice']], [{ name: 'alice' }]])('the JSON value %j is identity_invalid, not its text', (value) => {
-    expect(refusal(() => validateIdentity(value))).toEqual({ code: 'identity_invalid', status: 400, detail: 'identity must be a string.' });
+    expect(refusalOf(() => validateIdentity(value))).toEqual({ code: 'identity_invalid', status: 400, detail: 'identity must be a string.' });
   });
 
   test('refuses 129 characters, counting code points', () => {
-    expect(refusal(() => validateIdentity('a'.repeat(129)))).toEqual({
+    expect(refusalOf(() => validateIdentity('a'.repeat(129)))).toEqual({
       code: 'identity_invalid', status: 400, detail: 'identity must be at most 128 characters.',
     });
-    expect(refusal(() => validateIdentity(fox.repeat(129))).detail).toBe('identity must be at most 128 characters.');
+    expect(refusalOf(() => validateIdentity(fox.repeat(129))).detail).toBe('identity must be at most 128 characters.');
   });
 
   test.each([
@@ -75,7 +64,7 @@ describe('validateIdentity', () => {
     ['line separator', 'alice\u2028', 'line separators (U+2028 at character 6)'],
     ['paragraph separator', 'alice\u2029', 'line separators (U+2029 at character 6)'],
   ])('refuses a %s: identity_invalid naming the code point, not the identity', (_name, identity, fault) => {
-    const refused = refusal(() => validateIdentity(identity));
+    const refused = refusalOf(() => validateIdentity(identity));
     expect(refused).toEqual({ code: 'identity_invalid', status: 400, detail: `identity must not contain ${fault}.` });
     expect(refused.detail).not.toContain('alice');
   });
@@ -86,7 +75,7 @@ describe('validateIdentity', () => {
     ['Angstrom sign (NFC turns it into U+00C5)', '\u212B'],
     ['Hangul as conjoining jamo', '\u1100\u1161'],
   ])('refuses text that is not NFC rather than normalising it: %s', (_name, identity) => {
-    expect(refusal(() => validateIdentity(identity))).toEqual({
+    expect(refusalOf(() => validateIdentity(identity))).toEqual({
       code: 'identity_invalid', status: 400, detail: 'identity must be in Unicode normalization form C (NFC).',
     });
   });
@@ -131,7 +120,7 @@ describe('validateRoomName', () => {
     ['\uD83D', 'room must not contain unpaired surrogates (U+D83D at character 1).'],
     ['caf\u0065\u0301', 'room must be in Unicode normalization form C (NFC).'],
   ])('refuses %j: param_invalid', (value, detail) => {
-    expect(refusal(() => validateRoomName(value))).toEqual({ code: 'param_invalid', status: 400, detail });
+    expect(refusalOf(() => validateRoomName(value))).toEqual({ code: 'param_invalid', status: 400, detail });
   });
 });
 
@@ -161,7 +150,7 @@ describe('validateConnectionData', () => {
     ['a\uFFFDb', 'data must not contain U+FFFD, which stands for bytes that could not be decoded (U+FFFD at character 2).'],
     ['Zoe\u0308', 'data must be in Unicode normalization form C (NFC).'],
   ])('refuses %j: data_invalid', (value, detail) => {
-    expect(refusal(() => validateConnectionData(value))).toEqual({ code: 'data_invalid', status: 400, detail });
+    expect(refusalOf(() => validateConnectionData(value))).toEqual({ code: 'data_invalid', status: 400, detail });
   });
 });
 

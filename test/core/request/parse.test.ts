@@ -1,16 +1,8 @@
+import { problemOf } from '../../support/problem';
 import { mergeParams, parseBody, parseQuery } from '../../../src/core/request/parse';
 import { Problem } from '../../../src/core/problem';
 
 const body = (text: string) => Buffer.from(text, 'utf8');
-
-function problemOf(run: () => unknown): Problem {
-  try {
-    run();
-  } catch (error) {
-    return error as Problem;
-  }
-  throw new Error('expected a problem');
-}
 
 describe('parseBody', () => {
   test('a JSON object becomes the parameters', () => {

@@ -1,7 +1,8 @@
 import { addParticipant, ensureConversation } from '../../../src/core/twilio/conversations';
 import { chatServiceSid } from '../../support/fixtures';
 import { RunningPrism, startPrism, twilioSpecs } from '../../support/prism';
-import { problemOf, restOptions } from '../../support/twilio-rest';
+import { restOptions } from '../../support/twilio-rest';
+import { rejectionOf } from '../../support/problem';
 import {
   inOrder, notFound, RecordedRequest, StandInAnswer, startTwilioStandIn, TwilioStandIn, twilioError,
 } from '../../support/twilio-stand-in';
@@ -62,7 +63,7 @@ describe('ensureConversation', () => {
 
   it('fails with upstream_error carrying Twilio\'s code when Twilio refuses to create it', async () => {
     const api = await twilio(inOrder(notFound, twilioError(403, 50385, 'Conversations are disabled in this region')));
-    const problem = await problemOf(ensureConversation(restOptions({ conversationsBaseUrl: api.url }), chatServiceSid, roomSid));
+    const problem = await rejectionOf(ensureConversation(restOptions({ conversationsBaseUrl: api.url }), chatServiceSid, roomSid));
     expect([problem.code, problem.status, problem.message, problem.extensions]).toEqual([
       'upstream_error', 502, 'Twilio answered HTTP 403 with error 50385 when asked to create the conversation.', { vendor_code: 50385 },
     ]);
@@ -88,7 +89,7 @@ describe('addParticipant', () => {
 
   it('fails with upstream_error carrying Twilio\'s code on any other refusal', async () => {
     const api = await twilio(() => twilioError(400, 50200, 'User not found'));
-    const problem = await problemOf(addParticipant(restOptions({ conversationsBaseUrl: api.url }), chatServiceSid, twilioExample.sid, 'alice'));
+    const problem = await rejectionOf(addParticipant(restOptions({ conversationsBaseUrl: api.url }), chatServiceSid, twilioExample.sid, 'alice'));
     expect([problem.code, problem.status, problem.message, problem.extensions]).toEqual([
       'upstream_error', 502, 'Twilio answered HTTP 400 with error 50200 when asked to add the participant.', { vendor_code: 50200 },
     ]);
@@ -96,7 +97,7 @@ describe('addParticipant', () => {
 
   it('fails with upstream_unavailable when Twilio cannot be reached', async () => {
     const api = await twilio(() => 'hang');
-    const problem = await problemOf(addParticipant(
+    const problem = await rejectionOf(addParticipant(
       restOptions({ conversationsBaseUrl: api.url, timeoutMs: 300 }), chatServiceSid, twilioExample.sid, 'alice',
     ));
     expect([problem.code, problem.status, problem.message])

@@ -1,15 +1,5 @@
-import { Problem } from '../../../src/core/problem';
+import { problemOf } from '../../support/problem';
 import { readTwilioRestSettings } from '../../../src/core/twilio/rest-config';
-
-function problemOf(read: () => unknown): Problem {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof Problem) return error;
-    throw error;
-  }
-  throw new Error('expected a Problem');
-}
 
 describe('readTwilioRestSettings', () => {
   it('defaults to group rooms in US1 with Twilio\'s own hosts', () => {

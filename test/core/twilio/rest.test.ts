@@ -5,7 +5,8 @@ import { fetchOrCreate, twilioPathSegment, twilioRestClient, TwilioRestOptions }
 import { twilioCredentials } from '../../support/fixtures';
 import { RunningPrism, startPrism, twilioSpecs } from '../../support/prism';
 import { freePort, root } from '../../support/server';
-import { problemOf, restOptions } from '../../support/twilio-rest';
+import { restOptions } from '../../support/twilio-rest';
+import { rejectionOf } from '../../support/problem';
 import {
   inOrder, notFound, RecordedRequest, StandInAnswer, startTwilioStandIn, TwilioStandIn, twilioError,
 } from '../../support/twilio-stand-in';
@@ -49,7 +50,7 @@ describe('the REST client', () => {
     process.env.TWILIO_REGION = 'ie1';
     process.env.TWILIO_EDGE = 'dublin';
     try {
-      await problemOf(ensureStandup(options));
+      await rejectionOf(ensureStandup(options));
     } finally {
       restore('TWILIO_REGION', saved.region);
       restore('TWILIO_EDGE', saved.edge);
@@ -113,7 +114,7 @@ describe("Prism serving Twilio's Video description", () => {
 
   it('fails the call as upstream_error when Prism rejects a request', async () => {
     const video = await standIn(inOrder(notFound, 'prism'), prism.url);
-    const problem = await problemOf(ensureStandup(restOptions({ videoBaseUrl: video.url }), 'bogus'));
+    const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: video.url }), 'bogus'));
     expect(problem.toBody()).toEqual({
       type: 'urn:rtc-token-service:problem:upstream_error', title: 'Upstream API refused the request', status: 502,
       detail: 'Twilio answered HTTP 422 when asked to create the room.', code: 'upstream_error',
@@ -124,7 +125,7 @@ describe("Prism serving Twilio's Video description", () => {
 describe('failed REST calls', () => {
   it("are upstream_error carrying Twilio's error code", async () => {
     const video = await standIn(inOrder(notFound, twilioError(400, 53105, 'Room creation failed')));
-    const problem = await problemOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
+    const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
     expect(problem.toBody()).toEqual({
       type: 'urn:rtc-token-service:problem:upstream_error', title: 'Upstream API refused the request', status: 502,
       detail: 'Twilio answered HTTP 400 with error 53105 when asked to create the room.', code: 'upstream_error',
@@ -138,21 +139,21 @@ describe('failed REST calls', () => {
       status: 401,
       body: { type: 'https://www.twilio.com/docs/errors/20003', title: 'Authentication Error', status: 401, code: 20003 },
     }));
-    const problem = await problemOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
+    const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
     expect([problem.code, problem.status, problem.message, problem.extensions])
       .toEqual(['upstream_error', 502, 'Twilio answered HTTP 401 with error 20003 when asked to fetch the room.', { vendor_code: 20003 }]);
   });
 
   it('create nothing when the fetch fails with anything but 404', async () => {
     const video = await standIn(() => twilioError(401, 20003, 'Authenticate'));
-    const problem = await problemOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
+    const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
     expect([problem.code, problem.extensions]).toEqual(['upstream_error', { vendor_code: 20003 }]);
     expect(video.requests.map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /v1/Rooms/standup']);
   });
 
   it('are upstream_unavailable when no answer comes before the deadline', async () => {
     const video = await standIn(() => 'hang');
-    const problem = await problemOf(ensureStandup(restOptions({ videoBaseUrl: video.url, timeoutMs: 300 })));
+    const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: video.url, timeoutMs: 300 })));
     expect(problem.toBody()).toEqual({
       type: 'urn:rtc-token-service:problem:upstream_unavailable', title: 'Upstream API is unavailable', status: 503,
       detail: 'Twilio did not answer in time when asked to fetch the room.', code: 'upstream_unavailable',
@@ -161,19 +162,19 @@ describe('failed REST calls', () => {
 
   it('are upstream_unavailable when the answer is still trickling in at the deadline', async () => {
     const video = await standIn(() => 'trickle');
-    const problem = await problemOf(ensureStandup(restOptions({ videoBaseUrl: video.url, timeoutMs: 300 })));
+    const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: video.url, timeoutMs: 300 })));
     expect([problem.code, problem.message]).toEqual(['upstream_unavailable', 'Twilio did not answer in time when asked to fetch the room.']);
   });
 
   it('are upstream_unavailable when the connection is refused', async () => {
     const closedPort = await freePort();
-    const problem = await problemOf(ensureStandup(restOptions({ videoBaseUrl: `http://127.0.0.1:${closedPort}` })));
+    const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: `http://127.0.0.1:${closedPort}` })));
     expect([problem.code, problem.status, problem.message])
       .toEqual(['upstream_unavailable', 503, 'Twilio could not be reached (ECONNREFUSED) when asked to fetch the room.']);
   });
 
   it('are upstream_unavailable when the host does not resolve', async () => {
-    const problem = await problemOf(ensureStandup(restOptions({ videoBaseUrl: 'http://twilio-stand-in.invalid' })));
+    const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: 'http://twilio-stand-in.invalid' })));
     expect([problem.code, problem.status]).toEqual(['upstream_unavailable', 503]);
     // Which of the two depends on the resolver: no such name, or no DNS server at all.
     expect(problem.message).toMatch(/^Twilio could not be reached \((ENOTFOUND|EAI_AGAIN)\) when asked to fetch the room\.$/);
@@ -181,20 +182,20 @@ describe('failed REST calls', () => {
 
   it('are upstream_error when the answer is larger than 64 KiB', async () => {
     const video = await standIn(() => ({ status: 200, body: { ...room, padding: 'x'.repeat(64 * 1024) } }));
-    const problem = await problemOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
+    const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
     expect([problem.code, problem.status, problem.message])
       .toEqual(['upstream_error', 502, "Twilio's answer when asked to fetch the room was cut off or larger than 65536 bytes."]);
   });
 
   it('are upstream_error when the answer is not JSON', async () => {
     const video = await standIn(() => ({ status: 200, body: '<html>Gateway</html>' }));
-    const problem = await problemOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
+    const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
     expect([problem.code, problem.message]).toEqual(['upstream_error', "Twilio's answer when asked to fetch the room was not JSON."]);
   });
 
   it('never carry the credentials', async () => {
     const video = await standIn(inOrder(notFound, twilioError(400, 53105, `rejected ${twilioCredentials.API_SECRET}`)));
-    const problem = await problemOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
+    const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
     const text = JSON.stringify({ body: problem.toBody(), headers: problem.headers });
     for (const secret of [twilioCredentials.API_SECRET, twilioCredentials.API_KEY, basicCredentials.slice(6)]) {
       expect(text).not.toContain(secret);

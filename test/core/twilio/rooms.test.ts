@@ -1,6 +1,7 @@
 import { ensureRoom, roomTypes } from '../../../src/core/twilio/rooms';
 import { RunningPrism, startPrism, twilioSpecs } from '../../support/prism';
-import { problemOf, restOptions } from '../../support/twilio-rest';
+import { restOptions } from '../../support/twilio-rest';
+import { rejectionOf } from '../../support/problem';
 import {
   inOrder, notFound, RecordedRequest, StandInAnswer, startTwilioStandIn, TwilioStandIn, twilioError,
 } from '../../support/twilio-stand-in';
@@ -65,7 +66,7 @@ describe('ensureRoom', () => {
 
   it('fails with upstream_error carrying Twilio\'s code when Twilio refuses to create the room', async () => {
     const twilio = await video(inOrder(notFound, twilioError(429, 53119, 'The concurrent Rooms quota was exceeded')));
-    const problem = await problemOf(ensureRoom(restOptions({ videoBaseUrl: twilio.url }), 'standup', 'group'));
+    const problem = await rejectionOf(ensureRoom(restOptions({ videoBaseUrl: twilio.url }), 'standup', 'group'));
     expect([problem.code, problem.status, problem.message, problem.extensions]).toEqual([
       'upstream_error', 502, 'Twilio answered HTTP 429 with error 53119 when asked to create the room.', { vendor_code: 53119 },
     ]);
@@ -74,7 +75,7 @@ describe('ensureRoom', () => {
 
   it('sends nothing for a name that would climb the path', async () => {
     const twilio = await video(() => 'prism');
-    const problem = await problemOf(ensureRoom(restOptions({ videoBaseUrl: twilio.url }), '..', 'group'));
+    const problem = await rejectionOf(ensureRoom(restOptions({ videoBaseUrl: twilio.url }), '..', 'group'));
     expect([problem.code, problem.status]).toEqual(['param_invalid', 400]);
     expect(twilio.requests).toEqual([]);
   });

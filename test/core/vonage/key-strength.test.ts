@@ -1,22 +1,11 @@
+import { refusalOf } from '../../support/problem';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSigningKey, readKeyFile } from '../../../src/core/vonage/key-strength';
-import { Problem } from '../../../src/core/problem';
 import { vonageKeys } from '../../support/fixtures';
-
-function refusal(run: () => unknown): { code: string; status: number; detail: string } {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(Problem);
-    const { code, status, message } = error as Problem;
-    return { code, status, detail: message };
-  }
-  throw new Error('expected a refusal, but it was accepted');
-}
 
 describe('checkSigningKey', () => {
   const weak = { code: 'config_invalid', status: 500, detail: 'VONAGE_PRIVATE_KEY is not an RSA private key of at least 2048 bits.' };
@@ -33,12 +22,12 @@ describe('checkSigningKey', () => {
     ['a 2048-bit RSA-PSS key, which cannot sign RS256', () => generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).privateKey],
     ['a 2048-bit RSA public key', () => vonageKeys().publicKey],
   ])('refuses %s: config_invalid naming the source', (_name, key) => {
-    expect(refusal(() => checkSigningKey(key(), 'VONAGE_PRIVATE_KEY'))).toEqual(weak);
+    expect(refusalOf(() => checkSigningKey(key(), 'VONAGE_PRIVATE_KEY'))).toEqual(weak);
   });
 
   test('names the source it is given', () => {
     const key = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
-    expect(refusal(() => checkSigningKey(key, 'the private asset /vonage-private.key')).detail)
+    expect(refusalOf(() => checkSigningKey(key, 'the private asset /vonage-private.key')).detail)
       .toBe('the private asset /vonage-private.key is not an RSA private key of at least 2048 bits.');
   });
 });
@@ -70,27 +59,27 @@ describe('readKeyFile', () => {
   });
 
   test('refuses /dev/zero, a character device that never ends', () => {
-    expect(refusal(() => readKeyFile('/dev/zero', 'VONAGE_PRIVATE_KEY_PATH'))).toEqual(notAKeyFile);
+    expect(refusalOf(() => readKeyFile('/dev/zero', 'VONAGE_PRIVATE_KEY_PATH'))).toEqual(notAKeyFile);
   });
 
   test('refuses a directory', () => {
-    expect(refusal(() => readKeyFile(dir, 'VONAGE_PRIVATE_KEY_PATH'))).toEqual(notAKeyFile);
+    expect(refusalOf(() => readKeyFile(dir, 'VONAGE_PRIVATE_KEY_PATH'))).toEqual(notAKeyFile);
   });
 
   test('refuses a 70 KB file', () => {
     const path = join(dir, 'huge.key');
     writeFileSync(path, 'k'.repeat(70 * 1024));
-    expect(refusal(() => readKeyFile(path, 'VONAGE_PRIVATE_KEY_PATH'))).toEqual(notAKeyFile);
+    expect(refusalOf(() => readKeyFile(path, 'VONAGE_PRIVATE_KEY_PATH'))).toEqual(notAKeyFile);
   });
 
   test('refuses a FIFO without waiting for a writer', () => {
     const path = join(dir, 'fifo.key');
     execFileSync('mkfifo', [path]);
-    expect(refusal(() => readKeyFile(path, 'VONAGE_PRIVATE_KEY_PATH'))).toEqual(notAKeyFile);
+    expect(refusalOf(() => readKeyFile(path, 'VONAGE_PRIVATE_KEY_PATH'))).toEqual(notAKeyFile);
   });
 
   test('refuses a path that does not exist, naming the variable only', () => {
-    expect(refusal(() => readKeyFile(join(dir, 'missing.key'), 'VONAGE_PRIVATE_KEY_PATH'))).toEqual({
+    expect(refusalOf(() => readKeyFile(join(dir, 'missing.key'), 'VONAGE_PRIVATE_KEY_PATH'))).toEqual({
       code: 'config_invalid', status: 500, detail: 'VONAGE_PRIVATE_KEY_PATH is not a readable file.',
     });
   });

@@ -1,14 +1,7 @@
-import { Problem } from '../../../src/core/problem';
+import { problemOf as thrownBy } from '../../support/problem';
 import { readVonageUpstreamConfig } from '../../../src/core/vonage/upstream-config';
 
-function problemOf(env: Record<string, string>): Problem {
-  try {
-    readVonageUpstreamConfig(env);
-  } catch (error) {
-    return error as Problem;
-  }
-  throw new Error('expected a problem');
-}
+const problemOf = (env: Record<string, string>) => thrownBy(() => readVonageUpstreamConfig(env));
 
 const hostRule = 'an https URL (http only for localhost) without credentials, query or fragment';
 
