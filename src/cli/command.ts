@@ -64,6 +64,28 @@ function isParseArgsError(error: unknown): error is Error {
 }
 
 /**
+ * A command whose options are parsed (strictly, mistakes as `UsageError`) and whose `--help` is
+ * answered before `run` sees anything.
+ *
+ * @example export const verifyCommand = defineCommand(usage, options, async ({ values, positionals }, io) => 0);
+ */
+export function defineCommand<O extends OptionSpecs & { help: { type: 'boolean' } }>(
+  usage: string, options: O, run: (parsed: { values: Values<O>; positionals: string[] }, io: CommandIo) => Promise<number>,
+): Command {
+  return {
+    usage,
+    async run(args, io) {
+      const parsed = parseCommandLine(args, options, usage);
+      if (parsed.values.help) {
+        io.out(`${usage}\n`);
+        return 0;
+      }
+      return run(parsed, io);
+    },
+  };
+}
+
+/**
  * The instant a command judges times against: `--now <ISO 8601>` when given (tests freeze the
  * clock with it; a developer can ask "is this token still good at 9 tomorrow?"), else the clock.
  */

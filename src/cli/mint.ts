@@ -1,6 +1,6 @@
 import type { Endpoint } from '../core/endpoint';
 import type { ProblemBody } from '../core/problem';
-import { Command, CommandIo, parseCommandLine, UsageError } from './command';
+import { CommandIo, defineCommand, UsageError } from './command';
 import { startService } from '../core/service';
 import { loadCliConfig } from './host';
 
@@ -54,27 +54,19 @@ const vendors: Record<string, { endpoint: () => Promise<Endpoint>; params: Recor
   },
 };
 
-export const mintCommand: Command = {
-  usage,
-  async run(args, io) {
-    const { values, positionals } = parseCommandLine(args, options, usage);
-    if (values.help) {
-      io.out(`${usage}\n`);
-      return 0;
-    }
-    const { json, help: _, ...flags } = values;
-    const [name, ...extra] = positionals;
-    const vendor = name === undefined ? undefined : vendors[name];
-    if (!vendor || extra.length > 0) throw new UsageError('Say which vendor to mint for: mint twilio or mint vonage.', usage);
-    const params: Record<string, string> = {};
-    for (const [flag, value] of Object.entries(flags)) {
-      if (!(flag in vendor.params)) throw new UsageError(`--${flag} does not apply to mint ${name}.`, usage);
-      params[vendor.params[flag]] = value as string;
-    }
-    if (!params.identity) throw new UsageError('--identity is required.', usage);
-    return mint(await vendor.endpoint(), params, io, Boolean(json));
-  },
-};
+export const mintCommand = defineCommand(usage, options, async ({ values, positionals }, io) => {
+  const { json, help: _, ...flags } = values;
+  const [name, ...extra] = positionals;
+  const vendor = name === undefined ? undefined : vendors[name];
+  if (!vendor || extra.length > 0) throw new UsageError('Say which vendor to mint for: mint twilio or mint vonage.', usage);
+  const params: Record<string, string> = {};
+  for (const [flag, value] of Object.entries(flags)) {
+    if (!(flag in vendor.params)) throw new UsageError(`--${flag} does not apply to mint ${name}.`, usage);
+    params[vendor.params[flag]] = value as string;
+  }
+  if (!params.identity) throw new UsageError('--identity is required.', usage);
+  return mint(await vendor.endpoint(), params, io, Boolean(json));
+});
 
 /**
  * Calls the endpoint as a host would. Caller authentication and the abuse limits are off: whoever

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { Config, use } from '../core/config/config';
-import { Command, parseCommandLine, readNow, readTokenArgument } from './command';
+import { defineCommand, readNow, readTokenArgument } from './command';
 import { loadCliConfig } from './host';
 import { describe } from './inspect/printable';
 import { VendorAnswer } from './inspect/finding';
@@ -36,21 +36,13 @@ export interface Verdict {
   vendorCode?: number | string;
 }
 
-export const verifyCommand: Command = {
-  usage,
-  async run(args, io) {
-    const { values, positionals } = parseCommandLine(args, options, usage);
-    if (values.help) {
-      io.out(`${usage}\n`);
-      return 0;
-    }
-    const now = readNow(values.now, usage);
-    const token = await readTokenArgument(positionals, io, usage);
-    const verdict = await verifyToken(token, loadCliConfig(io), now);
-    io.out(values.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdict.reason}\n`);
-    return verdict.accepted ? 0 : 1;
-  },
-};
+export const verifyCommand = defineCommand(usage, options, async ({ values, positionals }, io) => {
+  const now = readNow(values.now, usage);
+  const token = await readTokenArgument(positionals, io, usage);
+  const verdict = await verifyToken(token, loadCliConfig(io), now);
+  io.out(values.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdict.reason}\n`);
+  return verdict.accepted ? 0 : 1;
+});
 
 /** How one vendor verifies its tokens, with its answers to each refusal. */
 interface VendorCheck {

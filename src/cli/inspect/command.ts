@@ -1,4 +1,4 @@
-import { Command, parseCommandLine, readNow, readTokenArgument } from '../command';
+import { defineCommand, readNow, readTokenArgument } from '../command';
 import { formatReport } from './format';
 import { hasErrors, inspectToken } from './report';
 
@@ -25,18 +25,10 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const inspectCommand: Command = {
-  usage,
-  async run(args, io) {
-    const { values, positionals } = parseCommandLine(args, options, usage);
-    if (values.help) {
-      io.out(`${usage}\n`);
-      return 0;
-    }
-    const now = readNow(values.now, usage);
-    const token = await readTokenArgument(positionals, io, usage);
-    const report = await inspectToken(token, { now, keyRegion: values['key-region'] });
-    io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, now));
-    return hasErrors(report) ? 1 : 0;
-  },
-};
+export const inspectCommand = defineCommand(usage, options, async ({ values, positionals }, io) => {
+  const now = readNow(values.now, usage);
+  const token = await readTokenArgument(positionals, io, usage);
+  const report = await inspectToken(token, { now, keyRegion: values['key-region'] });
+  io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, now));
+  return hasErrors(report) ? 1 : 0;
+});
