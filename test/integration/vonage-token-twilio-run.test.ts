@@ -52,7 +52,8 @@ describe('/vonage-token under twilio-run', () => {
     const body = await json(response);
     expect(body).toMatchObject({ identity: 'bob', kind: 'video', session_id: videoSessionId, role: 'subscriber' });
     const { payload } = await verifyVonageToken(body.token, publicKey);
-    expect(payload).toMatchObject({ scope: 'session.connect', role: 'subscriber', connection_data: 'name=Bob' });
+    // The service writes the identity; the caller's data rides under "data".
+    expect(payload).toMatchObject({ scope: 'session.connect', role: 'subscriber', connection_data: '{"identity":"bob","data":"name=Bob"}' });
   });
 
   test('POST form mints a client token', async () => {
