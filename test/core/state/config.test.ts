@@ -1,19 +1,9 @@
-import { Problem } from '../../../src/core/problem';
 import { openStateStore, readStateConfig } from '../../../src/core/state/config';
 import { MemoryStore } from '../../../src/core/state/memory-store';
 import { RedisStore } from '../../../src/core/state/redis-store';
 import { packagesLoadedBy } from '../../support/module-loads';
+import { problemOf } from '../../support/problem';
 import { startRedis, stopRedis } from '../../support/redis';
-
-function problemFrom(read: () => unknown): Problem {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof Problem) return error;
-    throw error;
-  }
-  throw new Error('expected a Problem');
-}
 
 describe('readStateConfig', () => {
   test('defaults to the in-process store', () => {
@@ -32,23 +22,23 @@ describe('readStateConfig', () => {
   });
 
   test('names an unknown STATE_STORE', () => {
-    expect(problemFrom(() => readStateConfig({ STATE_STORE: 'memcached' })))
+    expect(problemOf(() => readStateConfig({ STATE_STORE: 'memcached' })))
       .toMatchObject({ code: 'config_invalid', message: 'STATE_STORE is not memory or redis.' });
   });
 
   test('requires REDIS_URL for Redis', () => {
-    expect(problemFrom(() => readStateConfig({ STATE_STORE: 'redis' })))
+    expect(problemOf(() => readStateConfig({ STATE_STORE: 'redis' })))
       .toMatchObject({ code: 'config_missing', message: 'Set REDIS_URL in the environment or .env file.' });
   });
 
   test.each(['http://:secret-pw@cache:6379', 'cache:6379', 'redis://', 'REDIS://:secret-pw@cache'])(
     'refuses REDIS_URL %p without repeating it', (url) => {
-      const problem = problemFrom(() => readStateConfig({ STATE_STORE: 'redis', REDIS_URL: url }));
+      const problem = problemOf(() => readStateConfig({ STATE_STORE: 'redis', REDIS_URL: url }));
       expect(problem).toMatchObject({ code: 'config_invalid', message: 'REDIS_URL is not a redis:// or rediss:// URL.' });
     });
 
   test('refuses a prefix with spaces', () => {
-    expect(problemFrom(() => readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://cache', STATE_PREFIX: 'my app:' })))
+    expect(problemOf(() => readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://cache', STATE_PREFIX: 'my app:' })))
       .toMatchObject({ code: 'config_invalid', message: 'STATE_PREFIX is not at most 100 printable ASCII characters without spaces.' });
   });
 });
