@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'build', 'bench');
-const options = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' };
+const options = { bundle: true, platform: 'node', target: 'node22', format: 'cjs', packages: 'external', logLevel: 'warning' };
 await build({ ...options, entryPoints: [join(root, 'bench', 'main.ts')], outfile: join(out, 'main.js') });
 for (const app of ['fastify-token', 'bare-token']) {
   await build({ ...options, entryPoints: [join(root, 'bench', 'apps', `${app}.ts`)], outfile: join(out, `${app}.js`) });

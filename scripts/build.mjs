@@ -30,7 +30,7 @@ mkdirSync(join(out, 'assets'), { recursive: true });
 const bundle = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   format: 'cjs',
   packages: 'external',
   sourcemap: false,
