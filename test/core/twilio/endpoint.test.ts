@@ -1,7 +1,8 @@
 import { freezeClockPerTest } from '../../support/clock';
 import { callEndpoint } from '../../support/core';
 import {
-  chatServiceSid, fullTwilioEnv, outgoingApplicationSid, pushCredentialSid, syncServiceSid, twilioCredentials,
+  chatServiceSid, fullTwilioEnv, outgoingApplicationSid, pushCredentialEnv, pushCredentials, pushCredentialSid,
+  syncServiceSid, twilioCredentials,
 } from '../../support/fixtures';
 import { verifyTwilioToken } from '../../support/verify';
 
@@ -110,6 +111,74 @@ describe('/token issues a verified Access Token', () => {
     expect(response.statusCode).toBe(200);
     const { payload } = await verifyTwilioToken(response.json().token as string, twilioCredentials.API_SECRET);
     expect((payload.grants as { identity: string }).identity).toBe(identity);
+  });
+});
+
+describe('/token push credentials per platform', () => {
+  const { voice, chat } = pushCredentials;
+  const grantsWith = (voicePush: string | undefined, chatPush: string | undefined) => ({
+    identity: 'alice',
+    chat: { service_sid: chatServiceSid, ...(chatPush ? { push_credential_sid: chatPush } : {}) },
+    voice: {
+      incoming: { allow: true }, outgoing: { application_sid: outgoingApplicationSid },
+      ...(voicePush ? { push_credential_sid: voicePush } : {}),
+    },
+  });
+  async function pushGrants(env: Record<string, string>, platform: string | undefined) {
+    const response = await callEndpoint('/token', { ...fullTwilioEnv, ...env }, { identity: 'alice', grants: 'chat,voice', platform });
+    expect(response.statusCode).toBe(200);
+    return (await verifyTwilioToken(response.json().token as string, twilioCredentials.API_SECRET)).payload.grants;
+  }
+
+  test.each([
+    ['ios', voice.ios, chat.ios],
+    ['android', voice.android, chat.android],
+    ['web', voice.default, chat.default],
+    [undefined, voice.default, chat.default],
+  ])('platform=%s gets its own credential in each grant, else the default', async (platform, voicePush, chatPush) => {
+    expect(await pushGrants(pushCredentialEnv, platform)).toEqual(grantsWith(voicePush, chatPush));
+  });
+
+  test.each([
+    ['ios', voice.default, chat.default],
+    ['android', voice.default, chat.default],
+  ])('platform=%s without its own credential gets the default', async (platform, voicePush, chatPush) => {
+    const defaults = { VOICE_PUSH_CREDENTIAL_SID: voice.default, CHAT_PUSH_CREDENTIAL_SID: chat.default };
+    expect(await pushGrants(defaults, platform)).toEqual(grantsWith(voicePush, chatPush));
+  });
+
+  test.each([
+    ['ios', voice.ios, undefined],
+    ['android', undefined, chat.android],
+    ['web', undefined, undefined],
+    [undefined, undefined, undefined],
+  ])('without a default, platform=%s carries only a credential of its own', async (platform, voicePush, chatPush) => {
+    const own = { VOICE_PUSH_CREDENTIAL_SID_IOS: voice.ios, CHAT_PUSH_CREDENTIAL_SID_ANDROID: chat.android };
+    expect(await pushGrants(own, platform)).toEqual(grantsWith(voicePush, chatPush));
+  });
+
+  test.each(['windows', 'IOS', 'ios,android'])('refuses platform=%p', async (platform) => {
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice', platform });
+    expect(response.json()).toMatchObject({ code: 'param_invalid', detail: 'platform must be one of ios, android, web.' });
+  });
+
+  test('refuses a repeated platform', async () => {
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice', platform: ['ios', 'android'] });
+    expect(response.json()).toMatchObject({ code: 'param_invalid', detail: 'platform must be a single string value.' });
+  });
+
+  test.each(Object.keys(pushCredentialEnv))('a malformed %s is config_invalid, naming it but not its value', async (name) => {
+    const response = await callEndpoint('/token', { ...fullTwilioEnv, [name]: 'CRnot-a-sid' }, { identity: 'alice' });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toMatchObject({
+      code: 'config_invalid', detail: `${name} is not a Push Credential SID (CR followed by 32 hex characters).`,
+    });
+    expect(JSON.stringify(response.json())).not.toContain('CRnot-a-sid');
+  });
+
+  test('logs the platform the token was minted for', async () => {
+    const response = await callEndpoint('/token', { ...fullTwilioEnv, ...pushCredentialEnv }, { identity: 'alice', platform: 'android' });
+    expect(response.log).toMatchObject({ outcome: 'issued', identity: 'alice', platform: 'android' });
   });
 });
 
