@@ -17,6 +17,9 @@ export interface EndpointEntry {
 export const endpoints: readonly EndpointEntry[] = [
   { path: '/token', vendor: 'twilio', load: async () => (await import('./twilio/endpoint')).twilioTokenEndpoint },
   { path: '/vonage-token', vendor: 'vonage', load: async () => (await import('./vonage/endpoint')).vonageTokenEndpoint },
+  // The Voice quickstarts' requests, answered with the bare token (iOS asks /accessToken, Android /access-token).
+  { path: '/accessToken', vendor: 'twilio', load: async () => (await import('./twilio/quickstart')).quickstartTokenEndpoint('ios') },
+  { path: '/access-token', vendor: 'twilio', load: async () => (await import('./twilio/quickstart')).quickstartTokenEndpoint('android') },
 ];
 
 /**
