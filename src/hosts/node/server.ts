@@ -105,7 +105,9 @@ async function handle(
     case 'ready':
       return send(res, await app.readiness());
     case 'asset':
-      return sendAsset(res, route.file);
+      // Readable by the pages the endpoints answer: an app on another origin imports /rtc-token-client.js
+      // as a module, which browsers fetch in CORS mode.
+      return sendAsset(res, route.file, hostCors(req, app.service.config));
     case 'endpoint': {
       let params: Params;
       try {

@@ -1,4 +1,7 @@
 import { freezeClockPerTest } from '../../support/clock';
+import { loadConfig } from '../../../src/core/config/config';
+import { endpointAt } from '../../../src/core/endpoints';
+import { startService } from '../../../src/core/service';
 import { callEndpoint } from '../../support/core';
 import {
   chatServiceSid, fullTwilioEnv, outgoingApplicationSid, pushCredentialEnv, pushCredentials, pushCredentialSid,
@@ -315,6 +318,8 @@ describe('/token headers', () => {
     const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice' }, { origin: 'https://any.example' });
     expect(response.headers).toEqual({
       'Access-Control-Allow-Origin': '*',
+      // Without this a page could not read how long to back off, nor its budget.
+      'Access-Control-Expose-Headers': 'Retry-After, RateLimit, RateLimit-Policy',
       Vary: 'Origin',
       'Cache-Control': 'no-store',
       'Content-Type': 'application/json; charset=utf-8',
@@ -335,6 +340,7 @@ describe('/token headers', () => {
     const response = await callEndpoint('/token', listed, { identity: 'alice' }, { origin });
     expect(response.statusCode).toBe(200);
     expect(response.headers['Access-Control-Allow-Origin']).toBe(allowed);
+    expect(response.headers['Access-Control-Expose-Headers']).toBe(allowed && 'Retry-After, RateLimit, RateLimit-Policy');
     expect(response.headers.Vary).toBe('Origin');
   });
 
@@ -348,6 +354,22 @@ describe('/token headers', () => {
     const response = await callEndpoint('/token', listed, {}, { origin: 'https://app.example.com' });
     expect(response.statusCode).toBe(400);
     expect(response.headers['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+    expect(response.headers['Access-Control-Expose-Headers']).toBe('Retry-After, RateLimit, RateLimit-Policy');
+  });
+
+  test('a 429 exposes Retry-After and the RateLimit fields to a listed page', async () => {
+    const limited = { ...listed, RATE_LIMIT_IDENTITY: '1' };
+    const [env, origin] = [limited, { origin: 'https://app.example.com' }];
+    const endpoint = await endpointAt('/token');
+    const service = startService(loadConfig(env));
+    await endpoint({ params: { identity: 'alice' }, headers: origin }, service);
+    const { reply } = await endpoint({ params: { identity: 'alice' }, headers: origin }, service);
+    expect(reply.status).toBe(429);
+    expect(reply.headers).toMatchObject({
+      'Access-Control-Allow-Origin': 'https://app.example.com',
+      'Access-Control-Expose-Headers': 'Retry-After, RateLimit, RateLimit-Policy',
+      'Retry-After': '60', RateLimit: '"identity";r=0;t=60', 'RateLimit-Policy': '"identity";q=1;w=60',
+    });
   });
 });
 
