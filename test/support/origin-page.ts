@@ -4,14 +4,23 @@ import { AddressInfo } from 'node:net';
 /**
  * A blank page on its own loopback port: a second origin from which a browser calls the service.
  * `http://127.0.0.1:<port>` and `http://localhost:<port>` are two different origins on it.
+ * `scripts` are served beside it by path (`/voice-sdk.js`), as an app ships its own bundles.
  */
 export class OriginPage {
   private server?: Server;
   port = 0;
 
+  constructor(private readonly scripts: Readonly<Record<string, string>> = {}) {}
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
   async start(): Promise<void> {
-    this.server = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title><p>app</p>');
+    this.server = createServer((request, response) => {
+      const script = this.scripts[request.url ?? ''];
+      if (script !== undefined) response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      else response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title><p>app</p>');
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
