@@ -39,6 +39,7 @@ describe('twilio serverless:deploy after npm run build', () => {
     const { plan } = await deployPlan();
     const functions = plan.functions.map(({ path, access, filePath }) => ({ path, access, file: filePath.slice(root.length + 1) }));
     expect(functions.sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: '/about', access: 'public', file: join('build', 'functions', 'about.js') },
       { path: '/access-token', access: 'public', file: join('build', 'functions', 'access-token.js') },
       { path: '/accessToken', access: 'public', file: join('build', 'functions', 'accessToken.js') },
       { path: '/token', access: 'public', file: join('build', 'functions', 'token.js') },

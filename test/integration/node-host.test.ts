@@ -368,7 +368,7 @@ describe('binding', () => {
 
   test('listens on 0.0.0.0, every interface', () => {
     const started = host.output().split('\n').find((line) => line.includes('"event":"host_started"'));
-    expect(JSON.parse(started!)).toMatchObject({ address: `0.0.0.0:${host.port}`, endpoints: ['/token', '/vonage-token', '/accessToken', '/access-token'], vendors: ['twilio', 'vonage'] });
+    expect(JSON.parse(started!)).toMatchObject({ address: `0.0.0.0:${host.port}`, endpoints: ['/token', '/vonage-token', '/accessToken', '/access-token', '/about'], vendors: ['twilio', 'vonage'] });
   });
 
   (external ? test : test.skip)(`answers on this machine's own address ${external?.address ?? '(this machine has no non-loopback IPv4 address: skipped)'}`, async () => {
