@@ -20,13 +20,23 @@ export interface Supply {
 const retryDelayMs = 10_000;
 
 /**
+ * Failures that pass by themselves: no answer, a limit, an outage. A refusal of the request or
+ * the credential (400, 401, 403) would be refused again, so it is reported and not retried.
+ */
+function passes(error: unknown): boolean {
+  if (!(error instanceof TokenSourceError)) return false;
+  return error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500;
+}
+
+/**
  * Keeps one SDK client holding a fresh token from `source`, whatever its own events do:
  * - every answer the source fetches is handed to the client once, through `handOver`;
  * - a timer fetches when the answer goes stale, so no SDK warning is needed (Voice arms
  *   `tokenWillExpire` only when its signaling connects; Conversations never warns about a TTL
  *   shorter than its threshold);
  * - a tab coming back into view checks at once: browsers throttle or freeze a hidden tab's timers;
- * - a failure is tried again after the service's Retry-After, else after 10 s.
+ * - a failure that passes by itself (no answer, 429, 5xx) is tried again after the service's
+ *   Retry-After, else after 10 s; any other is reported and waits for the SDK's next event.
  * `holding` is the token the client was made with, so it is not handed the same one again.
  */
 export function keepSupplied(
@@ -60,7 +70,7 @@ export function keepSupplied(
   };
   const failed = (error: unknown) => {
     report(error);
-    schedule((error instanceof TokenSourceError && error.retryAfter !== undefined ? error.retryAfter * 1000 : retryDelayMs));
+    if (passes(error)) schedule(error instanceof TokenSourceError && error.retryAfter !== undefined ? error.retryAfter * 1000 : retryDelayMs);
   };
   // Answers arrive through onToken; `get()` only adds one when the cached answer is not yet held.
   const check = () => source.get().then(deliver, failed);
