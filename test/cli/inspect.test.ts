@@ -282,6 +282,37 @@ describe('inspect: Vonage Video tokens made by @vonage/video generateClientToken
   });
 });
 
+describe('inspect: the token endpoints\' answers', () => {
+  test('reads the token out of the JSON answer curl pipes in', async () => {
+    const token = twilioToken({ issuedAt: nowMs - minute, grants: fullyConfiguredGrants() });
+    const answer = JSON.stringify({ token, identity: 'alice', grants: ['video', 'chat', 'voice', 'sync'], ttl: 3600, expires_at: '2026-11-23T14:59:00.000Z' });
+    const { status, stdout } = await runCli(['inspect', '-', '--json', ...at], { input: `${answer}\n` });
+    expect(JSON.parse(stdout)).toMatchObject({ kind: 'twilio', claims: { grants: { identity: 'alice' } }, findings: [] });
+    expect(status).toBe(0);
+  });
+
+  test('says a refusal is no token, in the problem\'s own words', async () => {
+    const refusal = JSON.stringify({
+      type: 'urn:rtc-token-service:problem:auth_required', title: 'Authentication is required', status: 401,
+      detail: 'Send the passcode as Authorization: Bearer <passcode>.', code: 'auth_required',
+    });
+    const { status, stdout, stderr } = await runCli(['inspect', '-', ...at], { input: refusal });
+    expect(stderr).toBe('rtc-token: This is the endpoint\'s refusal, not a token: Authentication is required (auth_required): '
+      + 'Send the passcode as Authorization: Bearer <passcode>.\n');
+    expect(stdout).toBe('');
+    expect(status).toBe(1);
+  });
+
+  test.each([
+    ['{"identity":"alice"}', 'This JSON holds no token field: it is not a token endpoint\'s answer.'],
+    ['{not json', 'This is neither a token nor a token endpoint\'s JSON answer.'],
+  ])('refuses %s, saying why', async (input, message) => {
+    const { status, stderr } = await runCli(['inspect', '-', ...at], { input });
+    expect(stderr).toBe(`rtc-token: ${message}\n`);
+    expect(status).toBe(1);
+  });
+});
+
 describe('inspect: what a person reads', () => {
   test('prints the header, the claims with absolute and relative times, and no findings', async () => {
     const token = twilioToken({ issuedAt: nowMs - minute, grants: [new VideoGrant({ room: 'standup' })] });
