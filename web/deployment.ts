@@ -4,7 +4,11 @@ export interface About {
   auth: 'none' | 'passcode' | 'jwt' | 'vonage' | null;
 }
 
-/** What the page says about how this deployment hands out tokens, before anyone asks for one. */
+/**
+ * What the page says about how this deployment hands out tokens, before anyone asks for one.
+ *
+ * @example describeAuth('passcode') // 'Caller authentication: a passcode (AUTH_MODE=passcode). Enter it under Credential.'
+ */
 export function describeAuth(auth: About['auth']): string {
   switch (auth) {
     case 'none':

@@ -37,7 +37,11 @@ const formErrors: Readonly<Record<string, FormError>> = {
   config_invalid: { title: 'This deployment\'s configuration is broken', quoteDetail: true },
 };
 
-/** What the form shows for a refusal with `code` and the service's `detail`; an unknown code shows the detail as it is. */
+/**
+ * What the form shows for a refusal with `code` and the service's `detail`; an unknown code shows the detail as it is.
+ *
+ * @example formError('identity_missing', 'identity is required: pass ?identity=<name>.').title // 'Enter an identity'
+ */
 export function formError(code: string, detail: string, retryAfter?: number): FormError & { text: string } {
   const known = formErrors[code];
   if (known === undefined) return { title: 'The token was refused', text: detail };

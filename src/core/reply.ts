@@ -28,7 +28,11 @@ export function textReply(status: number, text: string, headers: Record<string, 
   return { status, headers: { ...headers, ...noStore, 'Content-Type': 'text/plain; charset=utf-8' }, body: text };
 }
 
-/** The body as the bytes a host sends: text as it is, anything else as JSON. */
+/**
+ * The body as the bytes a host sends: text as it is, anything else as JSON.
+ *
+ * @example replyText(jsonReply(200, { ok: true })) // '{"ok":true}'
+ */
 export function replyText(reply: Reply): string {
   return typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
 }

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { fullTwilioEnv, twilioCredentials, vonageEnv, vonageKeys } from '../support/fixtures';
 import { bundleForBrowser, describeInBrowser, launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
-import { OriginPage } from '../support/origin-page';
+import { importModule, OriginPage } from '../support/origin-page';
 import { RunningServer, startNodeHost } from '../support/server';
 import { standInTwilsock, standInVoiceSignaling, twilsockUrl, voiceSignalingHost } from '../support/twilio-sockets';
 import { verifyTwilioToken, verifyVonageToken } from '../support/verify';
@@ -78,13 +78,12 @@ describeInBrowser('the adapters, with the vendors\' SDKs in a page on another or
   /** The app's page with the service's module as `rtc`, the vendor SDK at `sdkPath` (if any) as `sdk`. */
   async function openApp(sdkPath?: string): Promise<void> {
     await page.goto(`${app.origin}/`);
-    const modules = [`${server.url}/rtc-token-client.js`, sdkPath && `${app.origin}${sdkPath}`];
-    // A string, since ts-jest would compile an import() in a function to require().
-    await page.evaluate(`Promise.all(${JSON.stringify(modules)}.map((url) => url && import(url)))
-      .then(([rtc, sdk]) => { window.rtc = rtc; window.sdk = sdk; window.log = []; })`);
+    expect(await importModule(page, `${server.url}/rtc-token-client.js`, 'rtc')).toBe('imported');
+    if (sdkPath !== undefined) expect(await importModule(page, `${app.origin}${sdkPath}`, 'sdk')).toBe('imported');
     await page.evaluate(() => {
       const win = globalThis as PageGlobals;
       const send = win.fetch.bind(win);
+      win.log = [];
       win.fetching = 0;
       win.fetch = (...request: Parameters<typeof fetch>) => {
         win.fetching += 1;

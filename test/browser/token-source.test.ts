@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { fullTwilioEnv, twilioCredentials } from '../support/fixtures';
 import { describeInBrowser, launchChromium } from '../support/browser';
-import { OriginPage } from '../support/origin-page';
+import { importModule, OriginPage } from '../support/origin-page';
 import { RunningServer, startNodeHost, startTwilioRun } from '../support/server';
 import { verifyTwilioToken } from '../support/verify';
 
@@ -12,14 +12,6 @@ interface SeenError {
   code: string;
   retryAfter?: number;
   same?: boolean;
-}
-
-/**
- * Imports the module at `url` in the page as `window.rtc`: 'imported', or why not. A string, since
- * ts-jest would compile an `import()` in a function to Node's `require`.
- */
-function importModule(page: Page, url: string): Promise<string> {
-  return page.evaluate(`import(${JSON.stringify(url)}).then((module) => { window.rtc = module; return 'imported'; }, (error) => String(error))`);
 }
 
 /** In the page: `window.rtc` is the module, `window.source` the TokenSource under test. */
@@ -57,7 +49,7 @@ describeInBrowser('TokenSource, imported by a page on another origin from the No
     });
     await page.clock.install();
     await page.goto(`${app.origin}/`);
-    expect(await importModule(page, `${server.url}/rtc-token-client.js`)).toBe('imported');
+    expect(await importModule(page, `${server.url}/rtc-token-client.js`, 'rtc')).toBe('imported');
     await page.clock.pauseAt(Date.now() + 1000);
   });
   afterEach(() => page.close());
@@ -150,7 +142,7 @@ describeInBrowser('TokenSource, imported by a page on another origin from the No
     const unlisted = await browser.newPage();
     try {
       await unlisted.goto(`http://localhost:${app.port}/`);
-      const outcome = await importModule(unlisted, `${server.url}/rtc-token-client.js`);
+      const outcome = await importModule(unlisted, `${server.url}/rtc-token-client.js`, 'rtc');
       expect(outcome).toMatch(/^TypeError: Failed to fetch dynamically imported module/);
     } finally {
       await unlisted.close();
@@ -178,7 +170,7 @@ describeInBrowser('rtc-token-client.js under twilio-run', () => {
     const page = await browser.newPage();
     try {
       await page.goto(`${server.url}/`);
-      expect(await importModule(page, `${server.url}/rtc-token-client.js`)).toBe('imported');
+      expect(await importModule(page, `${server.url}/rtc-token-client.js`, 'rtc')).toBe('imported');
       const identity = await page.evaluate(async (url) => {
         const { TokenSource } = (globalThis as PageWindow).rtc;
         return (await new TokenSource({ url, params: { identity: 'same-origin' } }).get()).identity;
@@ -196,7 +188,7 @@ describeInBrowser('rtc-token-client.js under twilio-run', () => {
     const page = await browser.newPage();
     try {
       await page.goto(`${app.origin}/`);
-      const outcome = await importModule(page, `${server.url}/rtc-token-client.js`);
+      const outcome = await importModule(page, `${server.url}/rtc-token-client.js`, 'rtc');
       expect(outcome).toMatch(/^TypeError: Failed to fetch dynamically imported module/);
     } finally {
       await page.close();

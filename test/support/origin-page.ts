@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
 
 /**
  * A blank page on its own loopback port: a second origin from which a browser calls the service.
@@ -43,3 +44,14 @@ export const fetchFromPage = `async ([url, init]) => {
     return { ok: false, error: String(error) };
   }
 }`;
+
+/**
+ * Imports the ES module at `url` in the page as `window[name]`: 'imported', or why not (a CORS
+ * refusal reads "TypeError: Failed to fetch dynamically imported module"). Evaluated as a string,
+ * since ts-jest would compile an `import()` in a function to Node's `require`.
+ *
+ * @example expect(await importModule(page, `${server.url}/rtc-token-client.js`, 'rtc')).toBe('imported');
+ */
+export function importModule(page: Page, url: string, name: string): Promise<string> {
+  return page.evaluate(`import(${JSON.stringify(url)}).then((module) => { window[${JSON.stringify(name)}] = module; return 'imported'; }, (error) => String(error))`);
+}

@@ -38,6 +38,8 @@ function passes(error: unknown): boolean {
  * - a failure that passes by itself (no answer, 429, 5xx) is tried again after the service's
  *   Retry-After, else after 10 s; any other is reported and waits for the SDK's next event.
  * `holding` is the token the client was made with, so it is not handed the same one again.
+ *
+ * @example const supply = keepSupplied(source, (token) => device.updateToken(token), device.token);
  */
 export function keepSupplied(
   source: TokenSource, handOver: (token: string) => unknown, holding: string | undefined, options: SupplyOptions = {},
@@ -78,7 +80,9 @@ export function keepSupplied(
   const onVisibility = () => {
     if (document.visibilityState === 'visible') void check();
   };
-  document.addEventListener('visibilitychange', onVisibility);
+  // A worker has no document: its timers are not frozen the same way, and nothing comes into view.
+  const visible = typeof document === 'undefined' ? undefined : document;
+  visible?.addEventListener('visibilitychange', onVisibility);
   void check();
 
   return {
@@ -99,7 +103,7 @@ export function keepSupplied(
       stopped = true;
       clearTimeout(timer);
       unsubscribe();
-      document.removeEventListener('visibilitychange', onVisibility);
+      visible?.removeEventListener('visibilitychange', onVisibility);
     },
   };
 }

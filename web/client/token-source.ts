@@ -50,7 +50,11 @@ type Listener = (answer: TokenAnswer) => void;
 /** Each source's cached answer and when it goes stale (ms since the epoch): the adapters schedule by it, apps need not. */
 const cache = new WeakMap<TokenSource, { answer: TokenAnswer; staleAt: number }>();
 
-/** `source`'s cached answer and the instant it goes stale, or undefined before its first answer. For the adapters. */
+/**
+ * `source`'s cached answer and the instant it goes stale, or undefined before its first answer. For the adapters.
+ *
+ * @example cachedAnswer(source)?.staleAt // 1796196340000
+ */
 export function cachedAnswer(source: TokenSource): { answer: TokenAnswer; staleAt: number } | undefined {
   return cache.get(source);
 }
