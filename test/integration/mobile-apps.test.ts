@@ -6,6 +6,8 @@ import { verifyTwilioToken } from '../support/verify';
 
 const passcode = 'mobile-passcode';
 const env = { ...fullTwilioEnv, ...pushCredentialEnv, AUTH_MODE: 'passcode', AUTH_PASSCODE: passcode };
+/** The passcode as a bearer token: a credential never travels in the URL. */
+const authorized = (credential = passcode): RequestInit => ({ headers: { authorization: `Bearer ${credential}` } });
 
 /** Every claim of an Access Token the service mints for alice with this deployment's grants, the push credentials given. */
 function expectedClaims(issuedAt: number, ttl: number, push: { voice: string; chat: string }) {
@@ -61,7 +63,7 @@ describe.each(hosts)('mobile apps against %s', (_name, start) => {
   });
 
   test('POST /token with platform=windows is param_invalid and mints nothing', async () => {
-    const response = await fetch(`${server.url}/token?identity=alice&platform=windows&passcode=${passcode}`);
+    const response = await fetch(`${server.url}/token?identity=alice&platform=windows`, authorized());
     await expectProblem(response, 400, 'param_invalid');
   });
 
@@ -69,7 +71,7 @@ describe.each(hosts)('mobile apps against %s', (_name, start) => {
     ['/accessToken', 'the iOS quickstart', pushCredentials.voice.ios, pushCredentials.chat.ios],
     ['/access-token', 'the Android quickstart', pushCredentials.voice.android, pushCredentials.chat.android],
   ])('GET %s?identity=alice, as %s asks, answers the bare token as text/plain, with its platform\'s credentials', async (path, _app, voice, chat) => {
-    const response = await fetch(`${server.url}${path}?identity=alice&passcode=${passcode}`);
+    const response = await fetch(`${server.url}${path}?identity=alice`, authorized());
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(response.headers.get('cache-control')).toBe('no-store');
@@ -79,17 +81,17 @@ describe.each(hosts)('mobile apps against %s', (_name, start) => {
   });
 
   test('a platform in the request wins over the one the quickstart path implies', async () => {
-    const response = await fetch(`${server.url}/accessToken?identity=alice&platform=web&passcode=${passcode}`);
+    const response = await fetch(`${server.url}/accessToken?identity=alice&platform=web`, authorized());
     await expectToken(await response.text(), { voice: pushCredentials.voice.default, chat: pushCredentials.chat.default });
   });
 
   test.each([
-    ['/accessToken?passcode=' + passcode, 400, 'identity_missing'],
-    ['/access-token?identity=alice%20smith&passcode=' + passcode, 400, 'identity_invalid'],
-    ['/accessToken?identity=alice', 401, 'auth_required'],
-    ['/access-token?identity=alice&passcode=wrong', 401, 'auth_invalid'],
-  ])('GET %s is refused as problem+json (%i %s), as /token refuses it', async (path, status, code) => {
-    await expectProblem(await fetch(server.url + path), status, code);
+    ['/accessToken', 400, 'identity_missing', authorized()],
+    ['/access-token?identity=alice%20smith', 400, 'identity_invalid', authorized()],
+    ['/accessToken?identity=alice', 401, 'auth_required', {}],
+    ['/access-token?identity=alice', 401, 'auth_invalid', authorized('wrong-passcode')],
+  ])('GET %s is refused as problem+json (%i %s), as /token refuses it', async (path, status, code, init) => {
+    await expectProblem(await fetch(server.url + path, init), status, code);
   });
 });
 
@@ -103,10 +105,10 @@ describe('the quickstart paths count against the same limits as /token', () => {
   test('two tokens for bob, by any path, then 429 with Retry-After, still problem+json', async () => {
     const statuses = [];
     for (const path of ['/token', '/accessToken', '/access-token']) {
-      statuses.push((await fetch(`${server.url}${path}?identity=bob&passcode=${passcode}`)).status);
+      statuses.push((await fetch(`${server.url}${path}?identity=bob`, authorized())).status);
     }
     expect(statuses).toEqual([200, 200, 429]);
-    const refused = await fetch(`${server.url}/accessToken?identity=bob&passcode=${passcode}`);
+    const refused = await fetch(`${server.url}/accessToken?identity=bob`, authorized());
     await expectProblem(refused, 429, 'rate_limited');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
