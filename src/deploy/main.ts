@@ -38,7 +38,7 @@ async function main(args: string[]): Promise<number> {
 function summary(plan: DeployPlan, checked: Preflight): string {
   const privateAssets = plan.assets.filter((asset) => asset.access === 'private').length;
   return `checks passed for ${checked.vendors.join(' and ')}: ${Object.keys(plan.variables).length} variables, `
-    + `${plan.functions.length} Functions, ${plan.assets.length} assets (${privateAssets} private).`;
+    + `${plan.functions.length} Functions, ${plan.assets.length} assets (${privateAssets} private). Type-checking, then deploying.`;
 }
 
 /** npm itself, as npm started us (`npm_execpath`), so the type check is the one package.json defines. */
