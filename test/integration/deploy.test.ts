@@ -69,8 +69,8 @@ function copyOfProject(): string {
   return dir;
 }
 
-function writeDotEnv(values: Record<string, string>): void {
-  writeFileSync(join(project, '.env'), Object.entries(values).map(([name, value]) => `${name}=${value}`).join('\n') + '\n', { mode: 0o600 });
+function writeDotEnv(values: Record<string, string>, file = '.env'): void {
+  writeFileSync(join(project, file), Object.entries(values).map(([name, value]) => `${name}=${value}`).join('\n') + '\n', { mode: 0o600 });
 }
 
 /** `npm run deploy -- <args>` in the project, as a developer runs it, with the proxy and the test CA. */
@@ -115,6 +115,17 @@ describe('npm run deploy against a stand-in for Twilio', () => {
     for (const secret of [authToken, twilioCredentials.API_SECRET, dotEnv.AUTH_PASSCODE]) expect(output).not.toContain(secret);
   });
 
+  test('the preflight judges the file --env names, as twilio-run would upload it', async () => {
+    writeDotEnv(dotEnv);
+    writeDotEnv({ ...dotEnv, TOKEN_TTL: '600 # ten minutes' }, 'broken.env');
+    const { status, output } = await npmRunDeploy('--env', 'broken.env');
+    expect(status).toBe(1);
+    expect(output).toContain('  - TOKEN_TTL: twilio-run, which deploys, reads its line in broken.env differently from npm start and npm run serve');
+    expect(output).toContain('  - TOKEN_TTL is not a whole number of seconds between 60 and 86400.');
+    expect(proxy.connections()).toEqual([]);
+    expect(standIn.requests).toEqual([]);
+  });
+
   test('uploads the Functions and Assets with their visibility, builds on node22 with the dependencies, sets exactly the variables, and prints the URL', async () => {
     writeDotEnv(dotEnv);
     const { status, output } = await npmRunDeploy();
@@ -156,11 +167,12 @@ describe('npm run deploy against a stand-in for Twilio', () => {
     for (const secret of [authToken, twilioCredentials.API_SECRET, dotEnv.AUTH_PASSCODE]) expect(output).not.toContain(secret);
   });
 
-  test('a second deploy updates the same service in place: a new build, the changed variable, no second service', async () => {
+  test('a second deploy, from the file --env names, updates the same service in place: a new build, the changed variable, no second service', async () => {
     const [serviceBefore] = standIn.state.services;
     const variableBefore = standIn.state.variables.find((variable) => variable.key === 'TOKEN_TTL')!;
-    writeDotEnv({ ...dotEnv, TOKEN_TTL: '900' });
-    const { status, output } = await npmRunDeploy();
+    writeDotEnv({ ...dotEnv, TOKEN_TTL: '900' }, 'staging.env');
+    // The preflight and twilio-run both read the file the argument names.
+    const { status, output } = await npmRunDeploy('--env', 'staging.env');
     keptTranscript('deploy-again.txt', output);
     expect(status).toBe(0);
 
