@@ -1,7 +1,7 @@
 import { keepSupplied, Supply } from './client/supply';
 import { TokenAnswer, TokenSource, TokenSourceError } from './client/token-source';
 import { formatRemaining } from './countdown';
-import { About, describeAuth } from './deployment';
+import { About, describeAuth, describeDemo } from './deployment';
 import { formError } from './form-errors';
 import { decodeJwt, summarise } from './jwt';
 
@@ -133,7 +133,7 @@ async function copyToken(): Promise<void> {
   setStatus('Token copied.');
 }
 
-/** How this deployment hands out tokens, from /about: caller authentication, and endpoints not set up. */
+/** How this deployment hands out tokens, from /about: caller authentication, demo credentials, endpoints not set up. */
 async function showDeployment(): Promise<void> {
   let about: About;
   try {
@@ -144,6 +144,7 @@ async function showDeployment(): Promise<void> {
     return;
   }
   byId('deployment-auth').textContent = describeAuth(about.auth);
+  byId('deployment-demo').textContent = describeDemo(about.demo);
   for (const option of endpoint.options) {
     if (!about.endpoints.includes(option.value)) option.textContent += ' (not set up here)';
   }

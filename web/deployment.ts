@@ -2,6 +2,21 @@
 export interface About {
   endpoints: string[];
   auth: 'none' | 'passcode' | 'jwt' | 'vonage' | null;
+  demo: Array<'twilio' | 'vonage'>;
+}
+
+const vendorNames = { twilio: 'Twilio', vonage: 'Vonage' } as const;
+
+/**
+ * What the page says when vendors run on `npm start`'s demo credentials, or '' when none does.
+ *
+ * @example describeDemo(['twilio']) // 'Demo credentials for Twilio: …'
+ */
+export function describeDemo(demo: About['demo']): string {
+  if (demo.length === 0) return '';
+  const names = demo.map((vendor) => vendorNames[vendor]);
+  return `Demo credentials for ${names.join(' and ')}: tokens show what the service mints, but ${names.join(' and ')} `
+    + 'rejects every one of them. Put real credentials in .env (see .env.example) and restart.';
 }
 
 /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chatServiceSid, fullTwilioEnv, twilioCredentials, vonageEnv } from '../support/fixtures';
 import { describeInBrowser, launchChromium } from '../support/browser';
+import { demoTwilioEnv } from '../../src/core/config/demo';
 import { hosts, root, RunningServer, startNodeHost } from '../support/server';
 import { verifyTwilioToken } from '../support/verify';
 
@@ -134,11 +135,13 @@ describeInBrowser.each(hosts)('the page, served at / by %s', (_host, start) => {
     expect(tokenRequests).toEqual([`${server.url}/token`]);
   });
 
-  test('says that callers need no credential here', async () => {
+  test('says that callers need no credential here, and nothing about demo credentials, which it does not run on', async () => {
     await page.goto(`${server.url}/`);
     await page.waitForFunction("document.getElementById('deployment-auth').textContent !== ''");
     expect(await page.locator('#deployment-auth').textContent())
       .toBe('No caller authentication (AUTH_MODE=none): anyone who reaches this service gets tokens for any identity.');
+    expect(await page.locator('#deployment-demo').textContent()).toBe('');
+    expect(await page.locator('#deployment-demo').isHidden()).toBe(true);
   });
 
   test('is usable by keyboard alone', async () => {
@@ -197,6 +200,32 @@ describeInBrowser('the page, on a deployment that asks callers for a passcode', 
       await page.waitForFunction("document.getElementById('status').textContent === 'Token received.'");
       expect(await page.locator('#problem').isHidden()).toBe(true);
       expect(await page.locator('#summary-identity').textContent()).toBe('heidi');
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describeInBrowser('the page, on demo credentials', () => {
+  let browser: Browser;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launchChromium(), startNodeHost(demoTwilioEnv())]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('says the tokens it shows are signed with demo credentials Twilio rejects', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${server.url}/`);
+      await page.waitForFunction("document.getElementById('deployment-demo').textContent !== ''");
+      expect(await page.locator('#deployment-demo').textContent()).toBe('Demo credentials for Twilio: tokens show what the service mints, '
+        + 'but Twilio rejects every one of them. Put real credentials in .env (see .env.example) and restart.');
+      expect(await page.locator('#deployment-demo').isVisible()).toBe(true);
     } finally {
       await page.close();
     }

@@ -1,3 +1,4 @@
+import { demoTwilioEnv } from '../../src/core/config/demo';
 import { callEndpoint } from '../support/core';
 import { fullTwilioEnv, twilioCredentials, vonageEnv } from '../support/fixtures';
 
@@ -5,7 +6,7 @@ describe('/about', () => {
   test('names the token endpoints set up here and that callers need not authenticate', async () => {
     const answer = await callEndpoint('/about', twilioCredentials, {});
     expect(answer.statusCode).toBe(200);
-    expect(answer.json()).toEqual({ endpoints: ['/token', '/accessToken', '/access-token'], auth: 'none' });
+    expect(answer.json()).toEqual({ endpoints: ['/token', '/accessToken', '/access-token'], auth: 'none', demo: [] });
     expect(answer.headers).toMatchObject({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   });
 
@@ -15,7 +16,7 @@ describe('/about', () => {
     [{ AUTH_MODE: 'passcode' }, null],
   ])('reports AUTH_MODE (%p → %p), never its secrets', async (auth, mode) => {
     const answer = await callEndpoint('/about', { ...fullTwilioEnv, ...vonageEnv(), ...auth }, {});
-    expect(answer.json()).toEqual({ endpoints: ['/token', '/vonage-token', '/accessToken', '/access-token'], auth: mode });
+    expect(answer.json()).toEqual({ endpoints: ['/token', '/vonage-token', '/accessToken', '/access-token'], auth: mode, demo: [] });
     expect(JSON.stringify(answer.json())).not.toContain('correct-horse-battery');
   });
 
@@ -26,6 +27,11 @@ describe('/about', () => {
   });
 
   test('answers a deployment with no vendor set up, which the page then says', async () => {
-    expect((await callEndpoint('/about', {}, {})).json()).toEqual({ endpoints: [], auth: 'none' });
+    expect((await callEndpoint('/about', {}, {})).json()).toEqual({ endpoints: [], auth: 'none', demo: [] });
+  });
+
+  test('names the vendors running on npm start\'s demo credentials', async () => {
+    const answer = await callEndpoint('/about', { ...demoTwilioEnv(), ...vonageEnv() }, {});
+    expect(answer.json()).toMatchObject({ endpoints: ['/token', '/vonage-token', '/accessToken', '/access-token'], demo: ['twilio'] });
   });
 });
