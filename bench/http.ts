@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn, StdioOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
@@ -30,17 +30,18 @@ export interface Server {
 const cpuProbe = join(buildDir, 'bench', 'cpu-probe.js');
 
 /**
- * Spawns a Node script with only `env` and an IPC channel, its output discarded (stdout goes to
- * /dev/null, so the terminal does not pace it), pinned to CPU 1 when the benchmark runs pinned.
+ * Spawns a Node script with only `env` and an IPC channel, pinned to CPU 1 when the benchmark runs
+ * pinned. Its stdout is a pipe the benchmark drains and discards, as a platform collects a
+ * deployed service's log lines (containers, Vonage Cloud Runtime): every server pays for its own
+ * log writes as it would there, and the terminal paces none of them.
  */
 export function spawnPinned(args: readonly string[], env: Record<string, string>): ChildProcess {
-  const options = {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'ignore', 'ignore', 'ipc'] as const,
-  };
-  return process.env.BENCH_PIN_SERVERS === '1'
-    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { ...options, stdio: [...options.stdio] })
-    : spawn(process.execPath, [...args], { ...options, stdio: [...options.stdio] });
+  const options = { env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'ignore', 'ipc'] as StdioOptions };
+  const child = process.env.BENCH_PIN_SERVERS === '1'
+    ? spawn('taskset', ['-c', '1', process.execPath, ...args], options)
+    : spawn(process.execPath, [...args], options);
+  child.stdout!.resume();
+  return child;
 }
 
 /** Sends `message` to a child and resolves with its next answer. */
