@@ -11,7 +11,7 @@ import { Problem } from '../../core/problem';
 import { createReadiness } from '../../core/readiness';
 import { startService, stopService } from '../../core/service';
 import { readHostConfig } from './host-config';
-import { stopGracefullyOnSignals } from './lifecycle';
+import { InFlight, stopGracefullyOnSignals } from './lifecycle';
 import { LogStream } from './log-stream';
 import { buildRoutes, findAssets, privateAssetReader, Route } from './routes';
 import { createHostServer } from './server';
@@ -44,9 +44,10 @@ function main(): void {
   const service = startService(config);
   const readiness = createReadiness(service);
   const routes = buildRoutes(endpoints, assets);
-  const server = createHostServer({ service, routes, readiness, log: (fields) => log.write(fields) });
+  const inFlight = new InFlight();
+  const server = createHostServer({ service, routes, readiness, log: (fields) => log.write(fields), inFlight });
 
-  stopGracefullyOnSignals(server, log, () => stopService(service));
+  stopGracefullyOnSignals(server, inFlight, log, () => stopService(service));
   server.once('error', failStart);
   server.listen(port, hostname, () => {
     const address = server.address();

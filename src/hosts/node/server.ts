@@ -11,6 +11,7 @@ import { readBody } from './request-body';
 import { clientIp } from '../../core/request/client-ip';
 import { mergeParams, parseBody, parseQuery } from '../../core/request/parse';
 import { Service } from '../../core/service';
+import type { InFlight } from './lifecycle';
 import { Route } from './routes';
 import { sendAsset } from './static-asset';
 
@@ -20,6 +21,8 @@ export interface HostApp {
   routes: ReadonlyMap<string, Route>;
   readiness: () => Promise<Reply>;
   log: (fields: LogFields) => void;
+  /** Told of every response as it starts and ends, for a graceful stop. */
+  inFlight: InFlight;
 }
 
 /** The methods Twilio's runtime routes to Functions; the same ones here. */
@@ -49,13 +52,17 @@ export function createHostServer(app: HostApp): Server {
     }
     const target = requestTarget(req.url ?? '/');
     const fields: Record<string, unknown> = {};
+    app.inFlight.started(res);
     // 'close' follows every answer, and a client that leaves early too: one line either way.
-    res.on('close', () => app.log({
-      event: 'http', method: req.method, path: target.path, status: res.headersSent ? res.statusCode : null,
-      duration_ms: Math.round((performance.now() - started) * 100) / 100,
-      ...fields,
-      ...(res.writableFinished ? {} : { aborted: true }),
-    }));
+    res.on('close', () => {
+      app.inFlight.ended(res);
+      app.log({
+        event: 'http', method: req.method, path: target.path, status: res.headersSent ? res.statusCode : null,
+        duration_ms: Math.round((performance.now() - started) * 100) / 100,
+        ...fields,
+        ...(res.writableFinished ? {} : { aborted: true }),
+      });
+    });
     handle(req, res, target, app, fields, trustedHops).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) {
         res.destroy();
