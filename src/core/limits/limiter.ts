@@ -56,18 +56,15 @@ export function createLimiter(config: LimitsConfig, store: MemoryStore | RedisSt
   const authFailures = budget('auth-failures', config.authFailuresPer15Min, 900, 'Too many failed authentications from this address');
   const identity = budget('identity', config.identityPerMinute, 60, 'Too many tokens for this identity');
   const nothingToRelease = async () => undefined;
-  // The promises are handed on as they are: every async wrapper around one costs a turn of the
-  // microtask queue on each request's path.
-  const nothingToReport = Promise.resolve(undefined);
   return {
-    checkIp: (address) => (address === undefined || ip === undefined ? nothingToReport : ip.consume(ipBucket(address))),
+    checkIp: async (address) => (address === undefined ? undefined : ip?.consume(ipBucket(address))),
     reserveAuthFailure: async (address) => {
       if (address === undefined || authFailures === undefined) return nothingToRelease;
       const key = ipBucket(address);
       await authFailures.consume(key);
       return () => authFailures.giveBack(key);
     },
-    consumeIdentity: (name) => (identity === undefined ? nothingToReport : identity.consume(name)),
+    consumeIdentity: async (name) => identity?.consume(name),
   };
 }
 
@@ -99,17 +96,15 @@ class Budget {
     }
   }
 
-  consume(key: string): Promise<RateLimitStatus> {
-    return this.guard(() => this.limiter.consume(key)).then(this.counted, this.refused);
+  async consume(key: string): Promise<RateLimitStatus> {
+    try {
+      return this.status(await this.guard(() => this.limiter.consume(key)));
+    } catch (rejection) {
+      if (!(rejection instanceof this.verdict)) throw rejection;
+      const status = this.status(rejection);
+      throw new Problem('rate_limited', `${this.refusal}; retry in ${status.resetSeconds} s.`, refusalHeaders(status));
+    }
   }
-
-  private readonly counted = (result: RateLimiterRes): RateLimitStatus => this.status(result);
-
-  private readonly refused = (rejection: unknown): never => {
-    if (!(rejection instanceof this.verdict)) throw rejection;
-    const status = this.status(rejection);
-    throw new Problem('rate_limited', `${this.refusal}; retry in ${status.resetSeconds} s.`, refusalHeaders(status));
-  };
 
   /**
    * Takes one point back. Released after its window ended, it starts the next window one below
