@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   chatServiceSid, outgoingApplicationSid, twilioCredentials, videoSessionId, vonageApplicationId, vonageKeys,
 } from '../support/fixtures';
+import { holdSignatures } from '../support/hold-signatures';
 import { baseEnv, buildDir, freePort, root, RunningServer, startNodeHost, startTwilioRun } from '../support/server';
 import { decodeProtectedHeader, verifyTwilioToken, verifyVonageToken, without } from '../support/verify';
 
@@ -424,7 +425,25 @@ describe('requests Node refuses before any handler runs, answered as problems', 
   });
 });
 
+/** Resolves once `count` of `answers` have arrived; the rest may still be waiting. */
+async function arrived(answers: Array<Promise<Response>>, count: number): Promise<Response[]> {
+  const received: Response[] = [];
+  await new Promise<void>((resolve, reject) => {
+    for (const answer of answers) {
+      answer.then((response) => {
+        received.push(response);
+        if (received.length === count) resolve();
+      }, reject);
+    }
+  });
+  return received;
+}
+
 describe('load shedding', () => {
+  // One signing slot and a queue of four (UV_THREADPOOL_SIZE=1), and every signature held until
+  // the test lets go: exactly five requests get in, however fast this machine signs.
+  const small = { ...vcrEnv, UV_THREADPOOL_SIZE: '1', RATE_LIMIT_IDENTITY: '0', RATE_LIMIT_IP: '0' };
+
   test('an RSA flood gets 503 overloaded with Retry-After, while /token and the probes keep answering', async () => {
     // One signing slot and a queue of four, so a modest flood is already beyond it.
     const small = await startNodeHost({ ...vcrEnv, UV_THREADPOOL_SIZE: '1', RATE_LIMIT_IDENTITY: '0', RATE_LIMIT_IP: '0' });
@@ -442,6 +461,29 @@ describe('load shedding', () => {
       expect((await fetch(`${small.url}/vonage-token?identity=after`)).status).toBe(200);
     } finally {
       await small.stop();
+    }
+  });
+
+  test('/_/ready stays 200 through a flood that is being shed, and after it', async () => {
+    // Held from the start, so no signature made after start-up, readiness's included, can finish.
+    const signatures = holdSignatures(true);
+    const server = await startNodeHost({ ...small, ...signatures.env });
+    const ready = async () => {
+      const response = await fetch(`${server.url}/_/ready`, { signal: AbortSignal.timeout(3000) });
+      return { status: response.status, body: await json(response) };
+    };
+    const isReady = { status: 200, body: { status: 'ready', checks: { twilio: 'ok', vonage: 'ok', state: 'ok' } } };
+    try {
+      const flood = Array.from({ length: 25 }, () => fetch(`${server.url}/vonage-token?identity=flood`));
+      const shed = await arrived(flood, 20);
+      expect(shed.every((answer) => answer.status === 503)).toBe(true);
+      expect(await ready()).toEqual(isReady);
+      signatures.release();
+      await Promise.all(flood);
+      expect(await ready()).toEqual(isReady);
+    } finally {
+      signatures.release();
+      await server.stop();
     }
   });
 });
