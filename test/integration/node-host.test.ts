@@ -7,7 +7,9 @@ import {
   chatServiceSid, outgoingApplicationSid, twilioCredentials, videoSessionId, vonageApplicationId, vonageKeys,
 } from '../support/fixtures';
 import { holdSignatures } from '../support/hold-signatures';
-import { baseEnv, buildDir, freePort, root, RunningServer, startNodeHost, startTwilioRun } from '../support/server';
+import {
+  baseEnv, buildDir, freePort, outputSettles, root, RunningServer, startNodeHost, startTwilioRun,
+} from '../support/server';
 import { decodeProtectedHeader, verifyTwilioToken, verifyVonageToken, without } from '../support/verify';
 
 const { privatePem, publicKey } = vonageKeys();
@@ -90,15 +92,6 @@ describe('start-up', () => {
 
 async function json(response: Response): Promise<Record<string, any>> {
   return (await response.json()) as Record<string, any>;
-}
-
-/** Waits for a server's output to satisfy `condition`: log lines are written just after the answer. */
-async function outputSettles(server: RunningServer, condition: (output: string) => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition(server.output())) {
-    if (Date.now() > deadline) throw new Error(`the output never settled:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Waits until a server has written nothing new for 100 ms: earlier requests' log lines are all in. */
@@ -444,23 +437,26 @@ describe('load shedding', () => {
   // the test lets go: exactly five requests get in, however fast this machine signs.
   const small = { ...vcrEnv, UV_THREADPOOL_SIZE: '1', RATE_LIMIT_IDENTITY: '0', RATE_LIMIT_IP: '0' };
 
-  test('an RSA flood gets 503 overloaded with Retry-After, while /token and the probes keep answering', async () => {
-    // One signing slot and a queue of four, so a modest flood is already beyond it.
-    const small = await startNodeHost({ ...vcrEnv, UV_THREADPOOL_SIZE: '1', RATE_LIMIT_IDENTITY: '0', RATE_LIMIT_IP: '0' });
+  test('an RSA flood beyond the slot and queue gets 503 overloaded with Retry-After, while /token and the probes keep answering', async () => {
+    const signatures = holdSignatures();
+    const server = await startNodeHost({ ...small, ...signatures.env });
     try {
-      const flood = Array.from({ length: 60 }, () => fetch(`${small.url}/vonage-token?identity=flood`));
-      const [token, health] = await Promise.all([fetch(`${small.url}/token?identity=alice`), fetch(`${small.url}/_/health`)]);
-      expect(token.status).toBe(200);
-      expect(health.status).toBe(200);
-      const answers = await Promise.all(flood);
-      const shed = answers.filter((answer) => answer.status === 503);
-      expect(shed.length).toBeGreaterThan(0);
-      expect(answers.every((answer) => answer.status === 200 || answer.status === 503)).toBe(true);
+      signatures.hold();
+      const flood = Array.from({ length: 25 }, () => fetch(`${server.url}/vonage-token?identity=flood`));
+      const shed = await arrived(flood, 20);
+      expect(shed.map((answer) => answer.status)).toEqual(Array(20).fill(503));
       expect(shed[0].headers.get('retry-after')).toBe('1');
       expect(await json(shed[0])).toMatchObject({ code: 'overloaded', status: 503 });
-      expect((await fetch(`${small.url}/vonage-token?identity=after`)).status).toBe(200);
+      const [token, health] = await Promise.all([fetch(`${server.url}/token?identity=alice`), fetch(`${server.url}/_/health`)]);
+      expect([token.status, health.status]).toEqual([200, 200]);
+
+      signatures.release();
+      const answers = await Promise.all(flood);
+      expect(answers.filter((answer) => answer.status === 200)).toHaveLength(5);
+      expect((await fetch(`${server.url}/vonage-token?identity=after`)).status).toBe(200);
     } finally {
-      await small.stop();
+      signatures.release();
+      await server.stop();
     }
   });
 
