@@ -25,9 +25,10 @@ if (realCredentials && authMode === 'none') {
 
 // DEBUG=* is a common first step when something fails; keep it safe. twilio-run's runtime handler
 // prints every Function context variable (secrets and keys included) and every event, express's
-// router prints each request's URL with its query (a passcode parameter included), and the Vonage
-// SDKs print each request's headers (the application JWT included).
-if (env.DEBUG) env.DEBUG += ',-twilio-runtime-handler:*,-express:router*,-vonage*';
+// router prints each request's URL with its query (a passcode parameter included), the Vonage
+// SDKs print each request's headers (the application JWT included), and ioredis prints each command
+// with its arguments (the AUTH password included).
+if (env.DEBUG) env.DEBUG += ',-twilio-runtime-handler:*,-express:router*,-vonage*,-ioredis*';
 
 const bindHost = fileURLToPath(new URL('bind-host.cjs', import.meta.url));
 const child = spawn(process.execPath, ['--require', bindHost, twilioRun, 'start', '--port', port, '--load-local-env', ...extraArgs], { env, stdio: 'inherit' });

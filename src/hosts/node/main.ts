@@ -20,9 +20,10 @@ import { createHostServer } from './server';
  * stops start-up with one line naming the variable.
  */
 function main(): void {
-  // The Vonage SDKs' debug output prints each request's headers, bearer JWTs included: keep it off
-  // even under DEBUG=*, before anything loads the debug module.
-  if (process.env.DEBUG) process.env.DEBUG += ',-vonage*';
+  // Debug output that prints secrets stays off even under DEBUG=*, set before anything loads the
+  // debug module: the Vonage SDKs print each request's headers (bearer JWTs included) and ioredis
+  // each command with its arguments (the AUTH password included).
+  if (process.env.DEBUG) process.env.DEBUG += ',-vonage*,-ioredis*';
   // Read once: configuration only changes with a new deployment, which starts a new process.
   const env: Env = Object.freeze({ ...process.env });
   const { port, hostname } = readHostConfig(env);
