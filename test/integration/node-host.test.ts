@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { AddressInfo, connect, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -79,14 +79,41 @@ describe('start-up', () => {
     ['AUTH_PASSCODE', { ...vcrEnv, AUTH_MODE: 'passcode', AUTH_PASSCODE: 'seven77' }, 'AUTH_PASSCODE is not at least 8 characters.'],
     ['AUTH_ISSUER', { ...vcrEnv, AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_AUDIENCE: 'app' }, 'Set AUTH_ISSUER in the environment or .env file.'],
     ['PORT', { PORT: 'eighty', VCR_PORT: '' }, 'PORT is not a TCP port between 1 and 65535.'],
+    ['VONAGE_ACL (__proto__)', { ...vcrEnv, VONAGE_ACL: '__proto__' }, 'VONAGE_ACL is not one of client-sdk, voice, messaging, or a JSON object of ACL paths.'],
+    ['VONAGE_ACL (constructor)', { ...vcrEnv, VONAGE_ACL: 'constructor' }, 'VONAGE_ACL is not one of client-sdk, voice, messaging, or a JSON object of ACL paths.'],
+    ['HOST (999.1.1.1)', { ...vcrEnv, HOST: '999.1.1.1' }, 'HOST is not an IP address or a host name.'],
   ])('a broken %s stops start-up with one line naming it, never its value', async (_name, env, detail) => {
     const { code, stdout, stderr } = await runToExit(env);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     const lines = stderr.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0])).toMatchObject({ event: 'host_start_failed', detail });
+    expect(JSON.parse(lines[0])).toMatchObject({ event: 'host_start_failed', code: expect.stringMatching(/^config_(invalid|missing)$/), detail });
     for (const value of Object.values(env)) if (value.length > 6 && !detail.includes(value)) expect(stderr).not.toContain(value);
+  });
+
+  test.each([
+    ['HOST names no address', { HOST: 'no-such-host.invalid' }, 'HOST is not a name that resolves (ENOTFOUND).'],
+    ['HOST names another machine\'s address', { HOST: '192.0.2.199' }, 'HOST is not an address of this machine (EADDRNOTAVAIL).'],
+  ])('%s: start-up stops with one line naming the variable', async (_name, extra, detail) => {
+    const { code, stderr } = await runToExit({ ...vcrEnv, ...extra });
+    expect(code).toBe(1);
+    expect(JSON.parse(stderr.trim())).toEqual({ time: expect.any(String), event: 'host_start_failed', code: 'config_invalid', detail });
+  });
+
+  test('a port another process listens on stops start-up with one line naming VCR_PORT', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '0.0.0.0', resolve));
+    try {
+      const { code, stderr } = await runToExit({ ...vcrEnv, VCR_PORT: String((busy.address() as AddressInfo).port) });
+      expect(code).toBe(1);
+      expect(JSON.parse(stderr.trim())).toEqual({
+        time: expect.any(String), event: 'host_start_failed', code: 'config_invalid',
+        detail: 'VCR_PORT is not a port that no other process listens on (EADDRINUSE).',
+      });
+    } finally {
+      busy.close();
+    }
   });
 });
 

@@ -77,11 +77,16 @@ function required(detail: string): Problem {
 
 /** The identity a verified token proves, held to the same rule as a requested one. */
 function callerFromClaims(payload: JWTPayload, claims: { identityClaim: string; grantsClaim?: string }): Caller {
-  const identity = payload[claims.identityClaim];
+  const identity = ownClaim(payload, claims.identityClaim);
   const fault = identityFault(identity);
   if (fault !== undefined || typeof identity !== 'string') throw invalidCredentials(`The token's ${claims.identityClaim} claim ${fault}.`);
   if (claims.grantsClaim === undefined) return { identity };
-  return { identity, allowed: new Set(listClaim(payload[claims.grantsClaim])) };
+  return { identity, allowed: new Set(listClaim(ownClaim(payload, claims.grantsClaim))) };
+}
+
+/** A claim the token itself carries: AUTH_IDENTITY_CLAIM=constructor must not find Object's. */
+function ownClaim(payload: JWTPayload, name: string): unknown {
+  return Object.hasOwn(payload, name) ? payload[name] : undefined;
 }
 
 /** A grants claim as an array, or a space- or comma-separated string (OAuth scopes); absent allows nothing. */

@@ -8,7 +8,7 @@ import { logLine } from '../../core/log';
 import { Problem } from '../../core/problem';
 import { createReadiness } from '../../core/readiness';
 import { startService, stopService } from '../../core/service';
-import { readHostConfig } from './host-config';
+import { listenProblem, readHostConfig } from './host-config';
 import { stopGracefullyOnSignals } from './lifecycle';
 import { LogStream } from './log-stream';
 import { buildRoutes, findAssets, privateAssetReader, Route } from './routes';
@@ -26,7 +26,7 @@ function main(): void {
   if (process.env.DEBUG) process.env.DEBUG += ',-vonage*,-ioredis*';
   // Read once: configuration only changes with a new deployment, which starts a new process.
   const env: Env = Object.freeze({ ...process.env });
-  const { port, hostname } = readHostConfig(env);
+  const hostConfig = readHostConfig(env);
   const assets = findAssets(join(__dirname, '..', 'assets'));
   const config = loadConfig(env, privateAssetReader(assets));
   const [problem] = configProblems(config);
@@ -41,8 +41,8 @@ function main(): void {
   const server = createHostServer({ service, routes, readiness, log: (fields) => log.write(fields) });
 
   stopGracefullyOnSignals(server, log, () => stopService(service));
-  server.once('error', failStart);
-  server.listen(port, hostname, () => {
+  server.once('error', (error: NodeJS.ErrnoException) => failStart(listenProblem(error, hostConfig)));
+  server.listen(hostConfig.port, hostConfig.hostname, () => {
     const address = server.address();
     log.write({
       event: 'host_started',
