@@ -1,4 +1,4 @@
-import { authenticate } from './auth/authenticate';
+import { authenticate, refuseCredentialsInUrl } from './auth/authenticate';
 import { anonymousCaller, Caller, resolveIdentity } from './auth/caller';
 import { AuthConfig } from './auth/config';
 import { use, Vendor } from './config/config';
@@ -35,7 +35,7 @@ export type Issuer = (request: TokenRequest, service: Service, caller: Caller, i
 
 /**
  * Wraps an issuer with what every token endpoint shares, in this order: CORS; the client
- * address's rate limit; the vendor's configuration (a broken deployment is never blamed on the
+ * address's rate limit; no credential in the URL; the vendor's configuration (a broken deployment is never blamed on the
  * caller); caller authentication, with failures counted per address; the identity, with its own
  * rate limit; then the issuer. Any failure is the problem+json answer; a refused request mints
  * nothing. Every answer carries the `RateLimit` field of the limits it was counted against.
@@ -54,6 +54,7 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
       const request = { ...received, params: withAliases(received.params, aliases) };
       const limiter = use(service.limiter);
       limits.push(await limiter.checkIp(request.clientIp));
+      refuseCredentialsInUrl(request);
       use(config[vendor]);
       const auth = use(config.auth);
       const caller = auth.mode === 'none' ? anonymousCaller : await authenticateCounted(limiter, request, auth);

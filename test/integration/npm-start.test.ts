@@ -101,7 +101,9 @@ describe('npm start binding and secrets', () => {
   });
 
   test('under DEBUG=*, the namespaces that print request URLs, events and contexts stay off', async () => {
-    await andItsLogLine(local, '"identity":"carol"', () => fetch(`${local.url}/token?identity=carol&passcode=${passcode}`));
+    await andItsLogLine(local, '"identity":"carol"', () => fetch(`${local.url}/token?identity=carol&room=debug-probe`, {
+      headers: { authorization: `Bearer ${passcode}` },
+    }));
     const debugLines = local.output().split('\n').filter((line) => /express:router|twilio-runtime-handler/.test(line));
     expect(debugLines).toEqual([]);
   });

@@ -38,6 +38,21 @@ export async function authenticate(request: TokenRequest, config: AuthConfig): P
   }
 }
 
+/**
+ * Refuses a passcode in the URL's query string, in any AUTH_MODE, before anything reads it: servers,
+ * proxies and browsers log URLs, so a credential has no place there (RFC 6750 §2.3). Its own code,
+ * not `auth_invalid`: the passcode is never judged (a guess in a URL learns nothing, and counts as
+ * no failed attempt), and the caller must move it, not change it.
+ *
+ * @example refuseCredentialsInUrl({ params, query: { passcode: 'x' }, headers: {} }) // throws credentials_in_url
+ */
+export function refuseCredentialsInUrl(request: TokenRequest): void {
+  if (request.query !== undefined && Object.hasOwn(request.query, 'passcode')) {
+    throw new Problem('credentials_in_url',
+      'Send the passcode in the request body or as Authorization: Bearer <passcode>, never in the URL, where servers, proxies and browsers log it.');
+  }
+}
+
 /** jose checks `exp` only when a token has one: a bearer credential must have it, and a bounded age. */
 function checkLifetime(payload: JWTPayload, config: { clockTolerance: number; maxAge: number }): void {
   checkCredentialLifetime(payload, {

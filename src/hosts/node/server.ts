@@ -108,8 +108,10 @@ async function handle(
       return sendAsset(res, route.file);
     case 'endpoint': {
       let params: Params;
+      let query: Params;
       try {
-        params = mergeParams(parseQuery(target.query), parseBody(req.headers['content-type'], await readBody(req)));
+        query = parseQuery(target.query);
+        params = mergeParams(query, parseBody(req.headers['content-type'], await readBody(req)));
       } catch (error) {
         // Refused before the endpoint saw it, but a refused token request all the same (a client
         // that left mid-body refused nothing).
@@ -120,7 +122,7 @@ async function handle(
       const loaded = route.endpoint();
       const endpoint = loaded instanceof Promise ? await loaded : loaded;
       const ip = clientIp(req.socket.remoteAddress, readHeader(req.headers, 'x-forwarded-for'), trustedHops);
-      const outcome = await endpoint({ params, headers: req.headers, clientIp: ip }, app.service);
+      const outcome = await endpoint({ params, query, headers: req.headers, clientIp: ip }, app.service);
       Object.assign(fields, outcome.log);
       return send(res, outcome.reply);
     }
