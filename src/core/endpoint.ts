@@ -3,6 +3,7 @@ import { anonymousCaller, Caller, resolveIdentity } from './auth/caller';
 import { AuthConfig } from './auth/config';
 import { use, Vendor } from './config/config';
 import { corsHeaders } from './cors';
+import { Deadline } from './deadline';
 import { Limiter } from './limits/limiter';
 import { RateLimitStatus, rateLimitHeaders } from './limits/rate-limit-fields';
 import { LogFields } from './log';
@@ -27,18 +28,26 @@ export interface Issued {
   log: LogFields;
 }
 
+/** A request as an issuer gets it: aliases folded, and the deadline its upstream calls share. */
+export interface IssueRequest extends TokenRequest {
+  deadline: Deadline;
+}
+
 /**
  * Mints for an identity already authenticated, resolved and counted against its limit. Returns at
  * once when nothing needs waiting for, so a plain token costs no extra turn of the event loop.
+ * Before minting after upstream work, it calls `deadline.ensureClientWaiting()`.
  */
-export type Issuer = (request: TokenRequest, service: Service, caller: Caller, identity: string) => Issued | Promise<Issued>;
+export type Issuer = (request: IssueRequest, service: Service, caller: Caller, identity: string) => Issued | Promise<Issued>;
 
 /**
  * Wraps an issuer with what every token endpoint shares, in this order: CORS; the client
  * address's rate limit; no credential in the URL; the vendor's configuration (a broken deployment is never blamed on the
  * caller); caller authentication, with failures counted per address; the identity, with its own
  * rate limit; then the issuer. Any failure is the problem+json answer; a refused request mints
- * nothing. Every answer carries the `RateLimit` field of the limits it was counted against.
+ * nothing. Every answer carries the `RateLimit` field of the limits it was counted against. The
+ * request's upstream calls share one deadline, `UPSTREAM_BUDGET_MS` from its start; a request
+ * whose client left is logged `abandoned`, and its answer goes nowhere.
  * `aliases` are other names the endpoint accepts for a parameter (see `withAliases`).
  *
  * @example export const vonageTokenEndpoint = tokenEndpoint('vonage', issueVonageToken);
@@ -51,7 +60,8 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
     let identity: string | undefined;
     try {
       cors = corsHeaders(readHeader(received.headers, 'origin'), use(config.cors));
-      const request = { ...received, params: withAliases(received.params, aliases) };
+      const deadline = new Deadline(use(config.upstreamBudgetMs), received.signal);
+      const request = { ...received, params: withAliases(received.params, aliases), deadline };
       const limiter = use(service.limiter);
       limits.push(await limiter.checkIp(request.clientIp));
       refuseCredentialsInUrl(request);
@@ -66,6 +76,7 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
       return { reply: jsonReply(200, issued.body, { ...cors, ...rateLimitHeaders(limits) }), log: { outcome: 'issued', ...issued.log } };
     } catch (error) {
       const problem = asProblem(error);
+      if (received.signal?.aborted) return { reply: problemReply(problem, cors), log: { outcome: 'abandoned', identity } };
       return {
         reply: problemReply(problem, { ...cors, ...rateLimitHeaders(limits) }),
         log: {

@@ -1,7 +1,9 @@
 import { decodeProtectedHeader } from 'jose';
 import { chatServiceSid, fullTwilioEnv, twilioCredentials } from '../support/fixtures';
 import { RunningPrism, startPrism, twilioSpecs } from '../support/prism';
-import { freePort, hosts, RunningServer, startNodeHost } from '../support/server';
+import {
+  freePort, hosts, linesWith, outputSettles, RunningServer, startNodeHost, waitUntil,
+} from '../support/server';
 import {
   inOrder, notFound, RecordedRequest, StandInAnswer, startTwilioStandIn, TwilioStandIn, twilioError,
 } from '../support/twilio-stand-in';
@@ -136,6 +138,40 @@ describe('the reference request\'s names and flags on the Node host', () => {
   });
 });
 
+/** Twilio's answers as its API reference describes them, for stand-ins that play Twilio without Prism. */
+const roomResource = { sid: exampleRoomSid, unique_name: 'standup', type: 'group', status: 'in-progress' };
+const conversationResource = { sid: exampleConversationSid, unique_name: exampleRoomSid };
+const participantResource = { sid: 'MBaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', identity: 'alice' };
+
+describe.each(hosts)('one deadline for all the REST calls of a request, on %s', (_name, start) => {
+  test('each answer 800 ms late: UPSTREAM_BUDGET_MS=2000 answers 503 upstream_unavailable with Retry-After, and nothing is minted', async () => {
+    // Five calls for a new room and its Conversation: 4 s of waiting, though each call is within its own 5 s.
+    const late = (answer: { status: number; body: unknown }): StandInAnswer => ({ ...answer, delayMs: 800 });
+    const [videoApi, conversationsApi] = await Promise.all([
+      startTwilioStandIn(inOrder(late(notFound), late({ status: 201, body: roomResource }))),
+      startTwilioStandIn(inOrder(late(notFound), late({ status: 201, body: conversationResource }), late({ status: 201, body: participantResource }))),
+    ]);
+    const server = await start({
+      ...fullTwilioEnv, TWILIO_VIDEO_BASE_URL: videoApi.url, TWILIO_CONVERSATIONS_BASE_URL: conversationsApi.url, UPSTREAM_BUDGET_MS: '2000',
+    });
+    try {
+      const started = Date.now();
+      const response = await fetch(`${server.url}/token?identity=alice&room=standup&create_room=true&create_conversation=true`);
+      const elapsed = Date.now() - started;
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ code: 'upstream_unavailable', status: 503 });
+      expect(body.token).toBeUndefined();
+      // The budget plus the host's own time (twilio-run forks a process per request), far from the 4 s the calls would take.
+      expect(elapsed).toBeLessThan(3500);
+      expect(videoApi.requests.length + conversationsApi.requests.length).toBeLessThan(5);
+    } finally {
+      await Promise.all([server.stop(), videoApi.close(), conversationsApi.close()]);
+    }
+  }, 30_000);
+});
+
 describe('upstream faults', () => {
   async function withVideo(videoBaseUrl: string, run: (server: RunningServer) => Promise<void>) {
     const server = await startNodeHost({ ...fullTwilioEnv, TWILIO_VIDEO_BASE_URL: videoBaseUrl });
@@ -176,6 +212,29 @@ describe('upstream faults', () => {
       await api.close();
     }
   }, 20_000);
+
+  test('a client that leaves: the REST call in flight is aborted at once, nothing is minted, and the log says abandoned', async () => {
+    const api = await startTwilioStandIn(() => 'hang');
+    try {
+      await withVideo(api.url, async (server) => {
+        const client = new AbortController();
+        const answer = fetch(`${server.url}/token?identity=leaver&room=standup&create_room=true`, { signal: client.signal }).catch((error: Error) => error.name);
+        await waitUntil(() => api.requests.length === 1, 'the room lookup');
+        const left = Date.now();
+        client.abort();
+        expect(await answer).toBe('AbortError');
+        await waitUntil(() => api.abandoned.length === 1, 'the room lookup closing');
+        // Without the client's leaving, the call would have run into its 5 s deadline.
+        expect(Date.now() - left).toBeLessThan(3000);
+        await outputSettles(server, (output) => output.includes('"aborted":true'));
+        const line = linesWith(server, '"aborted":true').map((text) => JSON.parse(text))[0];
+        expect(line).toMatchObject({ event: 'http', path: '/token', status: null, outcome: 'abandoned', identity: 'leaver', aborted: true });
+        expect(server.output()).not.toContain('"outcome":"issued"');
+      });
+    } finally {
+      await api.close();
+    }
+  });
 
   test('an API that refuses connections is 503 upstream_unavailable', async () => {
     await withVideo(`http://127.0.0.1:${await freePort()}`, async (server) => {

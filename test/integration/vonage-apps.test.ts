@@ -1,7 +1,7 @@
 import { fullTwilioEnv, vonageApplicationId, vonageEnv, vonageKeys } from '../support/fixtures';
 import { IdentityProvider } from '../support/identity-provider';
 import { startRedis } from '../support/redis';
-import { freePort, RunningServer, startNodeHost } from '../support/server';
+import { freePort, linesWith, outputSettles, RunningServer, startNodeHost, waitUntil } from '../support/server';
 import { verifyVonageToken } from '../support/verify';
 import { startVonageStandin, VonageStandin } from '../support/vonage-standin';
 
@@ -137,6 +137,41 @@ describe('upstream faults', () => {
     expect(await json(answer)).toMatchObject({ code: 'upstream_unavailable' });
     expect(Date.now() - started).toBeLessThan(7000);
   }, 20_000);
+
+  test('UPSTREAM_BUDGET_MS=1500: a Vonage that hangs is 503 upstream_unavailable with Retry-After within the budget, not the call\'s 5 s', async () => {
+    vonage.fault = 'hang';
+    const budgeted = await startNodeHost(hostsOn(vonage.url, { UPSTREAM_BUDGET_MS: '1500' }));
+    try {
+      const started = Date.now();
+      const answer = await fetch(`${budgeted.url}/vonage-token?identity=u4&kind=video&room=slow`);
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBe('5');
+      expect(await json(answer)).toMatchObject({ code: 'upstream_unavailable' });
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      await budgeted.stop();
+    }
+  });
+
+  test('a client that leaves: the Vonage call in flight is aborted at once, nothing is minted, and the log says abandoned', async () => {
+    vonage.fault = 'hang';
+    const [received, abandoned] = [vonage.received.length, vonage.abandoned.length];
+    const client = new AbortController();
+    const answer = fetch(`${host.url}/vonage-token?identity=leaver&kind=video&room=left`, { signal: client.signal }).catch((error: Error) => error.name);
+    await waitUntil(() => vonage.received.length > received, 'the session request');
+    const left = Date.now();
+    client.abort();
+    expect(await answer).toBe('AbortError');
+    await waitUntil(() => vonage.abandoned.length > abandoned, 'the session request closing');
+    expect(vonage.abandoned.slice(abandoned)).toEqual(['POST /session/create']);
+    // Without the client's leaving, the call would have run into its 5 s deadline.
+    expect(Date.now() - left).toBeLessThan(3000);
+    await outputSettles(host, (output) => output.includes('"identity":"leaver"'));
+    expect(linesWith(host, '"identity":"leaver"').map((line) => JSON.parse(line))).toEqual([{
+      time: expect.any(String), event: 'http', method: 'GET', path: '/vonage-token', status: null, duration_ms: expect.any(Number),
+      outcome: 'abandoned', identity: 'leaver', aborted: true,
+    }]);
+  });
 
   test('a Vonage that refuses connections is 503 upstream_unavailable', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;

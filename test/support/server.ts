@@ -79,6 +79,15 @@ export async function outputSettles(server: RunningServer, condition: (output: s
   }
 }
 
+/** Waits until `condition` holds, for up to 10 s, for what a test cannot be told about (a stand-in's sockets). */
+export async function waitUntil(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** The lines of a server's output that contain `text`. */
 export function linesWith(server: RunningServer, text: string): string[] {
   return server.output().split('\n').filter((line) => line.includes(text));

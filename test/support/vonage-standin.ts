@@ -22,6 +22,10 @@ export interface VonageStandin {
   userLookups: string[];
   /** Requests Vonage would have refused (bad token, unknown route, malformed body), with the reason. */
   refused: string[];
+  /** `METHOD /path` of every request, as it arrives. */
+  received: string[];
+  /** `METHOD /path` of every request whose connection the client closed before the stand-in answered. */
+  abandoned: string[];
   /** Users that exist, by name: seed one to play a user created earlier. */
   users: Map<string, string>;
   fault: StandinFault;
@@ -45,7 +49,7 @@ export interface VonageStandin {
  */
 export async function startVonageStandin(application: { applicationId: string; publicKey: KeyObject }): Promise<VonageStandin> {
   const standin: VonageStandin = {
-    url: '', sessionCreates: [], sessions: [], userCreates: [], userLookups: [], refused: [], users: new Map(), fault: undefined,
+    url: '', sessionCreates: [], sessions: [], userCreates: [], userLookups: [], refused: [], received: [], abandoned: [], users: new Map(), fault: undefined,
     stop: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -58,9 +62,14 @@ export async function startVonageStandin(application: { applicationId: string; p
   };
 
   const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://standin');
+    const line = `${request.method} ${url.pathname}`;
+    standin.received.push(line);
+    response.once('close', () => {
+      if (!response.writableFinished) standin.abandoned.push(line);
+    });
     const body = await readBody(request);
     if (standin.fault === 'hang') return;
-    const url = new URL(request.url ?? '/', 'http://standin');
     const tokenProblem = await checkToken(request.headers.authorization, application);
     if (tokenProblem) return refuse(response, 401, tokenProblem, 'unauthorized', 'Unauthorized');
     if (standin.fault) {

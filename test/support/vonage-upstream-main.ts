@@ -5,6 +5,7 @@
  * two replicas sharing one store.
  */
 import { createPrivateKey } from 'node:crypto';
+import { Deadline } from '../../src/core/deadline';
 import { Problem } from '../../src/core/problem';
 import { SessionDeps, sessionForRoom } from '../../src/core/vonage/sessions';
 import { ensureUser, UserDeps } from '../../src/core/vonage/users';
@@ -12,9 +13,12 @@ import { MapStore } from './map-store';
 
 export type Replica = 'a' | 'b';
 
+/** A call's options as they cross the process boundary: the request's deadline as its budget (25 s unless given). */
+export type UpstreamOptions<Deps> = Omit<Deps, 'store' | 'config' | 'deadline'> & { budgetMs?: number };
+
 export type UpstreamRequest =
-  | { fn: 'sessionForRoom'; replica: Replica; options: Omit<SessionDeps, 'store' | 'config'>; arg: string }
-  | { fn: 'ensureUser'; replica: Replica; options: Omit<UserDeps, 'store' | 'config'>; arg: string }
+  | { fn: 'sessionForRoom'; replica: Replica; options: UpstreamOptions<SessionDeps>; arg: string }
+  | { fn: 'ensureUser'; replica: Replica; options: UpstreamOptions<UserDeps>; arg: string }
   | { fn: 'writes' }
   | { fn: 'loadedVonageModules' };
 
@@ -39,9 +43,9 @@ const replicas: Record<Replica, MapStore> = { a: new MapStore(shared), b: new Ma
 async function run(call: UpstreamCall): Promise<unknown> {
   switch (call.fn) {
     case 'sessionForRoom':
-      return sessionForRoom({ ...call.options, store: replicas[call.replica], config }, call.arg);
+      return sessionForRoom({ ...call.options, store: replicas[call.replica], config, deadline: new Deadline(call.options.budgetMs ?? 25_000) }, call.arg);
     case 'ensureUser':
-      return ensureUser({ ...call.options, store: replicas[call.replica], config }, call.arg);
+      return ensureUser({ ...call.options, store: replicas[call.replica], config, deadline: new Deadline(call.options.budgetMs ?? 25_000) }, call.arg);
     case 'writes':
       return [...replicas.a.writes, ...replicas.b.writes];
     case 'loadedVonageModules':

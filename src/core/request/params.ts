@@ -21,6 +21,11 @@ export interface TokenRequest {
   headers: Headers;
   /** The client's address where the host knows it (the Node host); Twilio Functions do not. */
   clientIp?: string;
+  /**
+   * Aborts when the client is gone, where the host can tell (the Node host: the connection closed
+   * before the answer): upstream calls stop and nothing is minted.
+   */
+  signal?: AbortSignal;
 }
 
 /**

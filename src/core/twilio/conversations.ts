@@ -1,5 +1,6 @@
+import type { Deadline } from '../deadline';
 import {
-  fetchOrCreate, twilioFailure, twilioPathSegment, twilioRestClient, TwilioRestOptions, upstreamProblem,
+  fetchOrCreate, twilioFailure, twilioPathSegment, twilioRestClient, TwilioRestOptions, underDeadline, upstreamProblem,
 } from './rest';
 
 /** Twilio's "Conversation with provided unique name already exists": a concurrent request created it. */
@@ -8,20 +9,20 @@ const conversationExists = 50353;
 const participantExists = 50433;
 
 /**
- * The conversation with this unique name in a Conversations service, created when there is none.
- * A new one closes after a day, as in Twilio's reference token function: no room lasts longer, and
- * a chat user can be in at most 1,000 open conversations. Rejects with `upstream_error` or
- * `upstream_unavailable`.
+ * The conversation with this unique name in a Conversations service, created when there is none,
+ * within the request's deadline. A new one closes after a day, as in Twilio's reference token
+ * function: no room lasts longer, and a chat user can be in at most 1,000 open conversations.
+ * Rejects with `upstream_error` or `upstream_unavailable`.
  *
- * @example await ensureConversation(options, 'IS…', room.sid) // { sid: 'CH…' }
+ * @example await ensureConversation(options, deadline, 'IS…', room.sid) // { sid: 'CH…' }
  */
 export async function ensureConversation(
-  options: TwilioRestOptions, serviceSid: string, uniqueName: string,
+  options: TwilioRestOptions, deadline: Deadline, serviceSid: string, uniqueName: string,
 ): Promise<{ sid: string }> {
   const conversations = twilioRestClient(options).conversations.v1.services(serviceSid).conversations;
   const segment = twilioPathSegment('conversation', uniqueName);
   const conversation = await fetchOrCreate(
-    'conversation', conversationExists,
+    'conversation', conversationExists, deadline,
     () => conversations(segment).fetch(),
     () => conversations.create({ uniqueName, 'timers.closed': 'P1D' }),
   );
@@ -29,17 +30,17 @@ export async function ensureConversation(
 }
 
 /**
- * Adds `identity` to a conversation as a chat participant; one already there is success.
- * Rejects with `upstream_error` or `upstream_unavailable`.
+ * Adds `identity` to a conversation as a chat participant, within the request's deadline; one
+ * already there is success. Rejects with `upstream_error` or `upstream_unavailable`.
  *
- * @example await addParticipant(options, 'IS…', conversation.sid, 'alice')
+ * @example await addParticipant(options, deadline, 'IS…', conversation.sid, 'alice')
  */
 export async function addParticipant(
-  options: TwilioRestOptions, serviceSid: string, conversationSid: string, identity: string,
+  options: TwilioRestOptions, deadline: Deadline, serviceSid: string, conversationSid: string, identity: string,
 ): Promise<void> {
   const conversation = twilioRestClient(options).conversations.v1.services(serviceSid).conversations(conversationSid);
   try {
-    await conversation.participants.create({ identity });
+    await underDeadline(deadline, () => conversation.participants.create({ identity }));
   } catch (error) {
     if (twilioFailure(error)?.code !== participantExists) throw upstreamProblem(error, 'add the participant');
   }

@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type TwilioSDK from 'twilio';
 import type TwilioServiceException from 'twilio/lib/base/TwilioServiceException';
+import type { Deadline } from '../deadline';
 import { Problem } from '../problem';
 import { regionalBaseUrl, TwilioRegion } from './regions';
 
@@ -15,7 +17,10 @@ export interface TwilioRestOptions {
   videoBaseUrl?: string;
   /** Replaces `https://conversations.twilio.com` (or the Region's host). */
   conversationsBaseUrl?: string;
-  /** Deadline of each REST request, from connecting to the answer's last byte (5000 in production). */
+  /**
+   * The most one REST request may take, from connecting to the answer's last byte (5000 in
+   * production); less when the token request's deadline leaves less.
+   */
   timeoutMs: number;
 }
 
@@ -31,6 +36,23 @@ export interface TwilioFailure {
 const maxAnswerBytes = 64 * 1024;
 
 const clients = new WeakMap<TwilioRestOptions, TwilioRestClient>();
+
+/**
+ * The deadline of the token request whose calls are running. twilio's resource methods take no
+ * per-call options, and its client is shared by every request (creating one costs ~30 ms), so the
+ * deadline reaches the HTTP layer through the calls' async context.
+ */
+const requestDeadline = new AsyncLocalStorage<Deadline>();
+
+/**
+ * Runs REST calls under a token request's deadline: each gets what is left of it (at most the
+ * client's `timeoutMs`), and all stop when its client goes away.
+ *
+ * @example await underDeadline(request.deadline, () => rooms('standup').fetch())
+ */
+export function underDeadline<T>(deadline: Deadline, calls: () => Promise<T>): Promise<T> {
+  return requestDeadline.run(deadline, calls);
+}
 
 /**
  * The REST client for these options, created on first use and kept for as long as the options
@@ -53,7 +75,7 @@ function createClient(options: TwilioRestOptions): TwilioRestClient {
   // RequestClient's `timeout` only bounds connecting and each silence on the socket: an answer that
   // trickles in a byte at a time holds the request forever (tested). The signal bounds it whole.
   httpClient.axios.interceptors.request.use((config) => {
-    config.signal = AbortSignal.timeout(options.timeoutMs);
+    config.signal = requestDeadline.getStore()?.signalFor(options.timeoutMs) ?? AbortSignal.timeout(options.timeoutMs);
     return config;
   });
   // Counted after decompression: a 1 KB gzip answer that inflates to 1 MB is refused too (tried).
@@ -88,14 +110,19 @@ function loadTwilio(): typeof TwilioSDK {
 }
 
 /**
- * Fetches a resource by unique name, or creates it when Twilio answers 404. A create refused with
- * `duplicateCode` lost a race with a concurrent request, so the resource is fetched again.
+ * Fetches a resource by unique name, or creates it when Twilio answers 404, under the request's
+ * deadline. A create refused with `duplicateCode` lost a race with a concurrent request, so the
+ * resource is fetched again.
  *
- * @example await fetchOrCreate('room', 53113, () => rooms('standup').fetch(), () => rooms.create({ uniqueName: 'standup' }))
+ * @example await fetchOrCreate('room', 53113, deadline, () => rooms('standup').fetch(), () => rooms.create({ uniqueName: 'standup' }))
  */
-export async function fetchOrCreate<T>(
-  resource: string, duplicateCode: number, fetch: () => Promise<T>, create: () => Promise<T>,
+export function fetchOrCreate<T>(
+  resource: string, duplicateCode: number, deadline: Deadline, fetch: () => Promise<T>, create: () => Promise<T>,
 ): Promise<T> {
+  return underDeadline(deadline, () => fetchElseCreate(resource, duplicateCode, fetch, create));
+}
+
+async function fetchElseCreate<T>(resource: string, duplicateCode: number, fetch: () => Promise<T>, create: () => Promise<T>): Promise<T> {
   try {
     return await fetch();
   } catch (error) {
@@ -154,7 +181,7 @@ export function upstreamProblem(error: unknown, step: string): unknown {
   }
   if (isAxiosError(error)) {
     switch (error.code) {
-      case 'ERR_CANCELED': // the whole-request signal
+      case 'ERR_CANCELED': // the call's signal: its deadline, the request's, or the client gone
       case 'ECONNABORTED': // axios's connect and idle timeout
       case 'ETIMEDOUT':
         return new Problem('upstream_unavailable', `Twilio did not answer in time when asked to ${step}.`);

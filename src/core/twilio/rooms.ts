@@ -1,3 +1,4 @@
+import type { Deadline } from '../deadline';
 import { fetchOrCreate, twilioPathSegment, twilioRestClient, TwilioRestOptions } from './rest';
 
 /** Video room types; Twilio recommends `group` and deprecates the others. */
@@ -15,17 +16,17 @@ export interface Room {
 const roomExists = 53113;
 
 /**
- * The in-progress Video room with this unique name, created with `roomType` when there is none.
- * Rejects with `upstream_error` or `upstream_unavailable`, or `param_invalid` for a name that
- * cannot be a URL path segment (`.` or `..`).
+ * The in-progress Video room with this unique name, created with `roomType` when there is none,
+ * within the request's deadline. Rejects with `upstream_error` or `upstream_unavailable`, or
+ * `param_invalid` for a name that cannot be a URL path segment (`.` or `..`).
  *
- * @example await ensureRoom(options, 'standup', 'group') // { sid: 'RM…', type: 'group' }
+ * @example await ensureRoom(options, deadline, 'standup', 'group') // { sid: 'RM…', type: 'group' }
  */
-export async function ensureRoom(options: TwilioRestOptions, uniqueName: string, roomType: RoomType): Promise<Room> {
+export async function ensureRoom(options: TwilioRestOptions, deadline: Deadline, uniqueName: string, roomType: RoomType): Promise<Room> {
   const rooms = twilioRestClient(options).video.v1.rooms;
   const segment = twilioPathSegment('room', uniqueName);
   const room = await fetchOrCreate(
-    'room', roomExists,
+    'room', roomExists, deadline,
     () => rooms(segment).fetch(),
     () => rooms.create({ uniqueName, type: roomType }),
   );

@@ -1,3 +1,4 @@
+import type { Deadline } from '../deadline';
 import { Problem } from '../problem';
 import type { StateStore } from '../state/store';
 import type { AppCredentials } from './app-jwt';
@@ -15,7 +16,10 @@ export interface SessionDeps {
   mediaMode: MediaModeName;
   /** How long a room keeps its session once created. */
   roomTtlSeconds: number;
+  /** The most one call may take. */
   timeoutMs: number;
+  /** The token request's deadline. */
+  deadline: Deadline;
 }
 
 /**
@@ -26,13 +30,13 @@ export interface SessionDeps {
  * @example await sessionForRoom(deps, 'standup') // '2_MX4...'
  */
 export function sessionForRoom(deps: SessionDeps, room: string): Promise<string> {
-  return rememberOrCreate(deps.store, `vonage:room:${room}`, deps.roomTtlSeconds, () => createSession(deps));
+  return rememberOrCreate(deps.store, `vonage:room:${room}`, deps.roomTtlSeconds, deps.deadline, (deadline) => createSession(deps, deadline));
 }
 
-async function createSession(deps: SessionDeps): Promise<string> {
+async function createSession(deps: SessionDeps, deadline: Deadline): Promise<string> {
   const { Video, MediaMode, ArchiveMode } = require('@vonage/video') as typeof import('@vonage/video');
-  const video = vonageClient(Video, deps.config, { videoHost: deps.videoHost, timeoutMs: deps.timeoutMs });
-  const session = await callVonage('the Video session request', deps.timeoutMs, () => video.createSession({
+  const video = vonageClient(Video, deps.config, { videoHost: deps.videoHost, timeoutMs: deps.timeoutMs, deadline });
+  const session = await callVonage('the Video session request', () => video.createSession({
     mediaMode: deps.mediaMode === 'relayed' ? MediaMode.RELAYED : MediaMode.ROUTED,
     // Recording stays the application's decision, made per session through the Archive API.
     archiveMode: ArchiveMode.MANUAL,

@@ -1,3 +1,4 @@
+import type { Deadline } from '../deadline';
 import { Problem } from '../problem';
 import type { StateStore } from '../state/store';
 import type { AppCredentials } from './app-jwt';
@@ -9,8 +10,10 @@ export interface UserDeps {
   config: AppCredentials;
   /** @vonage/users' `apiHost`; unset means Vonage's production host. */
   apiHost?: string;
-  /** One deadline for the whole exchange, a create and, for an existing user, the lookup. */
+  /** The most one call (the create, and for an existing user the lookup) may take. */
   timeoutMs: number;
+  /** The token request's deadline, which both calls share. */
+  deadline: Deadline;
 }
 
 /**
@@ -27,20 +30,19 @@ const knownUserTtl = 86400;
  * @example await ensureUser(deps, 'alice') // 'USR-…'
  */
 export function ensureUser(deps: UserDeps, name: string): Promise<string> {
-  return rememberOrCreate(deps.store, `vonage:user:${name}`, knownUserTtl, () => createOrFindUser(deps, name));
+  return rememberOrCreate(deps.store, `vonage:user:${name}`, knownUserTtl, deps.deadline, (deadline) => createOrFindUser(deps, deadline, name));
 }
 
-async function createOrFindUser(deps: UserDeps, name: string): Promise<string> {
+async function createOrFindUser(deps: UserDeps, deadline: Deadline, name: string): Promise<string> {
   const { Users } = require('@vonage/users') as typeof import('@vonage/users');
-  const deadline = Date.now() + deps.timeoutMs;
-  const users = () => vonageClient(Users, deps.config, { apiHost: deps.apiHost, timeoutMs: Math.max(1, deadline - Date.now()) });
-  const id = await callVonage('the Users request', deps.timeoutMs, async () => {
+  const users = vonageClient(Users, deps.config, { apiHost: deps.apiHost, timeoutMs: deps.timeoutMs, deadline });
+  const id = await callVonage('the Users request', async () => {
     try {
-      return (await users().createUser({ name })).id;
+      return (await users.createUser({ name })).id;
     } catch (error) {
       if (answerStatus(error) !== 409) throw error;
     }
-    const page = await users().getUserPage({ name });
+    const page = await users.getUserPage({ name });
     return page._embedded?.users?.find((user) => user.name === name)?.id;
   });
   if (typeof id !== 'string' || id === '') {

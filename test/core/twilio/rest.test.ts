@@ -5,7 +5,7 @@ import { fetchOrCreate, twilioPathSegment, twilioRestClient, TwilioRestOptions }
 import { twilioCredentials } from '../../support/fixtures';
 import { RunningPrism, startPrism, twilioSpecs } from '../../support/prism';
 import { freePort, root } from '../../support/server';
-import { restOptions } from '../../support/twilio-rest';
+import { restOptions, unhurried } from '../../support/twilio-rest';
 import { rejectionOf } from '../../support/problem';
 import {
   inOrder, notFound, RecordedRequest, StandInAnswer, startTwilioStandIn, TwilioStandIn, twilioError,
@@ -28,7 +28,7 @@ async function standIn(answer: (request: RecordedRequest) => StandInAnswer, pris
 /** Fetches or creates the room `standup` through the Video domain at `options`. */
 function ensureStandup(options: TwilioRestOptions, type = 'group') {
   const rooms = twilioRestClient(options).video.v1.rooms;
-  return fetchOrCreate('room', 53113, () => rooms('standup').fetch(), () => rooms.create({ uniqueName: 'standup', type: type as 'group' }));
+  return fetchOrCreate('room', 53113, unhurried(), () => rooms('standup').fetch(), () => rooms.create({ uniqueName: 'standup', type: type as 'group' }));
 }
 
 describe('the REST client', () => {

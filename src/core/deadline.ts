@@ -1,0 +1,72 @@
+import { Env, invalidConfig, readVar } from './config/env';
+import { Problem } from './problem';
+
+/**
+ * Under Twilio Functions' 10-second execution limit, so even there a slow vendor ends in a problem
+ * the caller can act on rather than Twilio's own timeout; far under the 30 s after which common
+ * proxies and load balancers give up on an answer.
+ */
+const defaultBudgetMs = 8_000;
+/** An answer must reach the caller before a 30 s proxy timeout, with room for the mint and the network. */
+const maxBudgetMs = 25_000;
+const minBudgetMs = 100;
+
+/**
+ * Reads `UPSTREAM_BUDGET_MS`: the milliseconds a token request may spend on upstream calls in all.
+ *
+ * @example readUpstreamBudget({ UPSTREAM_BUDGET_MS: '5000' }) // 5000
+ */
+export function readUpstreamBudget(env: Env): number {
+  const value = readVar(env, 'UPSTREAM_BUDGET_MS');
+  if (value === undefined) return defaultBudgetMs;
+  const ms = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
+  if (!(ms >= minBudgetMs && ms <= maxBudgetMs)) {
+    throw invalidConfig('UPSTREAM_BUDGET_MS', `a whole number of milliseconds between ${minBudgetMs} and ${maxBudgetMs}`);
+  }
+  return ms;
+}
+
+/**
+ * One token request's time for upstream work, which every call it makes shares (a room, its
+ * Conversation and a participant are up to seven sequential calls), and whether the client is still
+ * waiting for the answer. Costs nothing until a call asks for a signal.
+ *
+ * @example
+ * const deadline = new Deadline(8000, clientGone);
+ * await fetch(url, { signal: deadline.signalFor(5000) });
+ */
+export class Deadline {
+  /** On performance.now()'s clock, which no clock adjustment moves. */
+  private readonly endsAt: number;
+
+  constructor(budgetMs: number, readonly clientGone?: AbortSignal, startedAt = performance.now()) {
+    this.endsAt = startedAt + budgetMs;
+  }
+
+  /** The same end, for work several requests share: it stops when `clientGone` says all of them left. */
+  sharedBy(clientGone: AbortSignal): Deadline {
+    return new Deadline(this.endsAt - performance.now(), clientGone);
+  }
+
+  /**
+   * The signal for one upstream call: it aborts after `capMs` (the call's own deadline) or when the
+   * budget runs out, whichever comes first, and when the client goes away. A spent budget is
+   * `upstream_unavailable` at once, before anything is sent.
+   */
+  signalFor(capMs: number): AbortSignal {
+    const remaining = Math.floor(this.endsAt - performance.now());
+    if (remaining <= 0) throw upstreamTimeout();
+    const timeout = AbortSignal.timeout(Math.min(capMs, remaining));
+    return this.clientGone === undefined ? timeout : AbortSignal.any([timeout, this.clientGone]);
+  }
+
+  /** Throws the client's leaving, so nothing is minted for a client that is gone. */
+  ensureClientWaiting(): void {
+    this.clientGone?.throwIfAborted();
+  }
+}
+
+/** The vendor was too slow for the budget left: retried later, the call may well succeed. */
+export function upstreamTimeout(): Problem {
+  return new Problem('upstream_unavailable', 'The vendor did not answer within the time this request allows (UPSTREAM_BUDGET_MS).');
+}
