@@ -7,6 +7,7 @@ import {
 import {
   inOrder, notFound, RecordedRequest, StandInAnswer, startTwilioStandIn, TwilioStandIn, twilioError,
 } from '../support/twilio-stand-in';
+import { startLanding, startRedirect } from '../support/redirect';
 import { verifyTwilioToken } from '../support/verify';
 
 /** Prism answers with the first example in Twilio's descriptions, whatever the request asked for. */
@@ -233,6 +234,23 @@ describe('upstream faults', () => {
       });
     } finally {
       await api.close();
+    }
+  });
+
+  test('a redirect is not followed, whatever its body: 502 upstream_error, and the credentials never reach the other server', async () => {
+    const landing = await startLanding();
+    const redirect = await startRedirect(landing.url, roomResource);
+    try {
+      await withVideo(redirect.url, async (server) => {
+        const response = await createRoom(server);
+        expect(response.status).toBe(502);
+        const body = (await response.json()) as Record<string, unknown>;
+        expect(body).toMatchObject({ code: 'upstream_error', vendor_code: 302, detail: 'Twilio answered with a redirect (HTTP 302), which is not followed.' });
+        expect(body.token).toBeUndefined();
+        expect(landing.requests).toEqual([]);
+      });
+    } finally {
+      await Promise.all([redirect.close(), landing.close()]);
     }
   });
 

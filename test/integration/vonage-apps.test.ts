@@ -2,6 +2,7 @@ import { fullTwilioEnv, vonageApplicationId, vonageEnv, vonageKeys } from '../su
 import { IdentityProvider } from '../support/identity-provider';
 import { startRedis } from '../support/redis';
 import { freePort, linesWith, outputSettles, RunningServer, startNodeHost, waitUntil } from '../support/server';
+import { startLanding, startRedirect } from '../support/redirect';
 import { verifyVonageToken } from '../support/verify';
 import { startVonageStandin, VonageStandin } from '../support/vonage-standin';
 
@@ -171,6 +172,24 @@ describe('upstream faults', () => {
       time: expect.any(String), event: 'http', method: 'GET', path: '/vonage-token', status: null, duration_ms: expect.any(Number),
       outcome: 'abandoned', identity: 'leaver', aborted: true,
     }]);
+  });
+
+  test('a redirect is not followed: 502 upstream_error, and the application JWT never reaches the other server', async () => {
+    const landing = await startLanding();
+    const redirect = await startRedirect(landing.url, [{ session_id: '2_MX4redirected-fg' }]);
+    const redirected = await startNodeHost(hostsOn(redirect.url, { VONAGE_USER_PROVISION: 'true' }));
+    try {
+      for (const query of ['identity=r1&kind=video&room=elsewhere', 'identity=r2']) {
+        const answer = await fetch(`${redirected.url}/vonage-token?${query}`);
+        expect(answer.status).toBe(502);
+        const body = await json(answer);
+        expect(body).toMatchObject({ code: 'upstream_error', vendor_code: 302 });
+        expect(body.token).toBeUndefined();
+      }
+      expect(landing.requests).toEqual([]);
+    } finally {
+      await Promise.all([redirected.stop(), redirect.close(), landing.close()]);
+    }
   });
 
   test('a Vonage that refuses connections is 503 upstream_unavailable', async () => {

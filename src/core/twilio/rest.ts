@@ -76,8 +76,11 @@ function createClient(options: TwilioRestOptions): TwilioRestClient {
   // trickles in a byte at a time holds the request forever (tested). The signal bounds it whole.
   httpClient.axios.interceptors.request.use((config) => {
     config.signal = requestDeadline.getStore()?.signalFor(options.timeoutMs) ?? AbortSignal.timeout(options.timeoutMs);
+    // Every request carries the API key's Basic credentials: no redirect may take them elsewhere.
+    config.maxRedirects = 0;
     return config;
   });
+  httpClient.axios.interceptors.response.use(refuseRedirect);
   // Counted after decompression: a 1 KB gzip answer that inflates to 1 MB is refused too (tried).
   httpClient.axios.defaults.maxContentLength = maxAnswerBytes;
 
@@ -98,6 +101,17 @@ function createClient(options: TwilioRestOptions): TwilioRestClient {
   client.video.baseUrl = options.videoBaseUrl ?? regionalBaseUrl('video', options.region);
   client.conversations.baseUrl = options.conversationsBaseUrl ?? regionalBaseUrl('conversations', options.region);
   return client;
+}
+
+/**
+ * A redirect is an error: twilio's resource methods would take a 3xx answer's body for the
+ * resource. Twilio's REST API answers its resources directly.
+ */
+function refuseRedirect<A extends { status: number }>(answer: A): A {
+  if (answer.status >= 300 && answer.status < 400) {
+    throw new Problem('upstream_error', `Twilio answered with a redirect (HTTP ${answer.status}), which is not followed.`, {}, { vendor_code: answer.status });
+  }
+  return answer;
 }
 
 /**

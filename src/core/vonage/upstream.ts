@@ -76,7 +76,7 @@ interface SdkTransport {
 
 /**
  * The SDK class with the transport this service needs. server-client's `sendRequest` takes no
- * signal but its own timer's and no size limit, so it is replaced by the same steps: the SDK
+ * signal but its own timer's, no size limit and follows redirects, so it is replaced by the same steps: the SDK
  * prepares the request (URL, headers, bearer token) and its body, this sends it with the call's
  * signal, reads the answer up to the limit, and the SDK parses the copy that holds it. The signal
  * stays armed while the answer is read, so it bounds the body too. Node's own fetch serves both
@@ -91,6 +91,8 @@ function guarded<C>(Sdk: SdkClass<C>, options: UpstreamOptions): SdkClass<C> {
       const prepared = await this.prepareRequest(request);
       const answer = await fetch(prepared.url, {
         method: prepared.method, headers: prepared.headers, body: this.prepareBody(prepared), signal,
+        // The request carries the application JWT: a redirect is an error answer, never followed.
+        redirect: 'manual',
       });
       return this.parseResponse(prepared, await bufferedAnswer(answer));
     }
