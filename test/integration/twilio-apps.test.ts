@@ -173,6 +173,61 @@ describe.each(hosts)('one deadline for all the REST calls of a request, on %s', 
   }, 30_000);
 });
 
+describe('values from Twilio are checked before use', () => {
+  async function withDomains(
+    video: StandInAnswer, conversations: StandInAnswer[], run: (server: RunningServer, conversationsApi: TwilioStandIn) => Promise<void>,
+  ) {
+    const [videoApi, conversationsApi] = await Promise.all([startTwilioStandIn(inOrder(video)), startTwilioStandIn(inOrder(...conversations))]);
+    const server = await startNodeHost({ ...fullTwilioEnv, TWILIO_VIDEO_BASE_URL: videoApi.url, TWILIO_CONVERSATIONS_BASE_URL: conversationsApi.url });
+    try {
+      await run(server, conversationsApi);
+    } finally {
+      await Promise.all([server.stop(), videoApi.close(), conversationsApi.close()]);
+    }
+  }
+
+  async function expectRefused(response: Response, server: RunningServer, hostile: string[]) {
+    expect(response.status).toBe(502);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ code: 'upstream_error', status: 502 });
+    expect(JSON.parse(text).token).toBeUndefined();
+    await outputSettles(server, (output) => output.includes('"path":"/token"'));
+    for (const value of hostile) {
+      expect(text).not.toContain(value);
+      expect(server.output()).not.toContain(value);
+    }
+  }
+
+  test.each<[string, unknown, string[]]>([
+    ['a room SID that climbs the path', { ...roomResource, sid: 'RM../../../v1/Services/x?y=1#frag' }, ['../', '#frag']],
+    ['a room SID with markup', { ...roomResource, sid: '<img src=x onerror=alert(1)>' }, ['onerror']],
+    ['a number for the room SID', { ...roomResource, sid: 7777777777 }, ['7777777777']],
+    ['an object for the room SID', { ...roomResource, sid: { nested: 'RMvalue' } }, ['RMvalue']],
+    ['a room type outside the enum', { ...roomResource, type: '<b>group</b>' }, ['<b>']],
+    ['an empty room', {}, []],
+    ['a list', [], []],
+    ['null', null, []],
+    ['HTML', '<html>maintenance</html>', ['maintenance']],
+  ])('%s: 502 upstream_error, nothing minted, nothing echoed or logged', async (_name, body, hostile) => {
+    await withDomains({ status: 200, body }, [], async (server) => {
+      await expectRefused(await fetch(`${server.url}/token?identity=alice&room=standup&create_room=true`), server, hostile);
+    });
+  });
+
+  test.each([
+    ['a conversation SID with a fragment', 'CHVICTIM#'],
+    ['a conversation SID that climbs the path', '..'],
+    ['a conversation SID one character short, with a slash', `CH${'a'.repeat(30)}/`],
+  ])('%s: 502 upstream_error, and no participant is added anywhere', async (_name, sid) => {
+    await withDomains({ status: 200, body: roomResource }, [{ status: 200, body: { ...conversationResource, sid } }], async (server, conversationsApi) => {
+      await expectRefused(await fetch(`${server.url}/token?identity=alice&room=standup&create_conversation=true`), server, [sid]);
+      expect(conversationsApi.requests.map(({ method, path }) => `${method} ${path}`)).toEqual([
+        `GET /v1/Services/${chatServiceSid}/Conversations/${exampleRoomSid}`,
+      ]);
+    });
+  });
+});
+
 describe('upstream faults', () => {
   async function withVideo(videoBaseUrl: string, run: (server: RunningServer) => Promise<void>) {
     const server = await startNodeHost({ ...fullTwilioEnv, TWILIO_VIDEO_BASE_URL: videoBaseUrl });

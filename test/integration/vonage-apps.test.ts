@@ -20,6 +20,7 @@ afterEach(() => {
   // Every request the service sent would have been accepted by Vonage: signed with the app key, claims right.
   expect(vonage.refused).toEqual([]);
   vonage.fault = undefined;
+  vonage.answer = undefined;
 });
 
 const hostsOn = (url: string, extra: Record<string, string> = {}) => ({
@@ -203,6 +204,62 @@ describe('upstream faults', () => {
     } finally {
       await lonely.stop();
     }
+  });
+});
+
+describe('values from Vonage are checked before use', () => {
+  let host: RunningServer;
+  beforeAll(async () => {
+    host = await startNodeHost(hostsOn(vonage.url, { VONAGE_USER_PROVISION: 'true' }));
+  });
+  afterAll(() => host?.stop());
+
+  /** 5,009 characters: an escape sequence, a right-to-left override and a path climb among them. */
+  const hostileSessionId = `2_MX4\u001b[2J\u202e../../${'A'.repeat(5000)}`;
+
+  test.each([
+    ['a session id of 5,009 characters with ESC, RLO and ../', [{ session_id: hostileSessionId }]],
+    ['a session id with a space', [{ session_id: '2_MX4 abc' }]],
+    ['a number for a session id', [{ session_id: 12345 }]],
+    ['no session in the list', []],
+    ['an object instead of the list', { session_id: '2_MX4abc' }],
+    ['null', null],
+  ])('%s: 502 upstream_error, nothing minted, nothing remembered', async (_name, body) => {
+    vonage.answer = body;
+    const room = `checked-${Math.random().toString(36).slice(2)}`;
+    const refused = await fetch(`${host.url}/vonage-token?identity=alice&kind=video&room=${room}`);
+    expect(refused.status).toBe(502);
+    const problem = await json(refused);
+    expect(problem).toMatchObject({ code: 'upstream_error', status: 502 });
+    expect(problem.token).toBeUndefined();
+    expect(JSON.stringify(problem)).not.toContain('../');
+
+    // Remembered, the room would be served without asking Vonage: it asks again.
+    vonage.answer = undefined;
+    const creates = vonage.sessionCreates.length;
+    const served = await json(await fetch(`${host.url}/vonage-token?identity=alice&kind=video&room=${room}`));
+    expect(vonage.sessionCreates.length).toBe(creates + 1);
+    expect(served.session_id).toBe(vonage.sessions.at(-1));
+    expect(host.output()).not.toContain('\u001b');
+  });
+
+  test.each([
+    ['a user id that is not USR- and a UUID', { id: 'USR-../../v1/applications', name: 'x' }],
+    ['a number for a user id', { id: 7, name: 'x' }],
+    ['a list instead of the user', [{ id: 'USR-00000000-0000-4000-8000-000000000002' }]],
+    ['a string instead of the user', 'USR-00000000-0000-4000-8000-000000000002'],
+  ])('%s: 502 upstream_error, nothing minted, nothing remembered', async (_name, body) => {
+    vonage.answer = body;
+    const identity = `user-${Math.random().toString(36).slice(2)}`;
+    const refused = await fetch(`${host.url}/vonage-token?identity=${identity}`);
+    expect(refused.status).toBe(502);
+    const problem = await json(refused);
+    expect(problem).toMatchObject({ code: 'upstream_error', status: 502 });
+    expect(problem.token).toBeUndefined();
+
+    vonage.answer = undefined;
+    const served = await json(await fetch(`${host.url}/vonage-token?identity=${identity}`));
+    expect(served.user_id).toBe(vonage.users.get(identity));
   });
 });
 

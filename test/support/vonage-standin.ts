@@ -29,6 +29,11 @@ export interface VonageStandin {
   /** Users that exist, by name: seed one to play a user created earlier. */
   users: Map<string, string>;
   fault: StandinFault;
+  /**
+   * A body to answer every accepted request with, 200, instead of the real one (which is neither
+   * recorded nor remembered): what a hostile or broken Vonage could send.
+   */
+  answer?: unknown;
   /** Stops listening and drops open connections: afterwards its port refuses connections. */
   stop(): Promise<void>;
 }
@@ -80,6 +85,7 @@ export async function startVonageStandin(application: { applicationId: string; p
         ...(standin.fault.bytes ? { padding: 'x'.repeat(standin.fault.bytes) } : {}),
       });
     }
+    if (standin.answer !== undefined) return answer(response, 200, standin.answer);
 
     if (request.method === 'POST' && url.pathname === '/session/create') {
       const form = Object.fromEntries(new URLSearchParams(body));

@@ -1,32 +1,40 @@
 import type { Deadline } from '../deadline';
+import { Problem } from '../problem';
 import {
   fetchOrCreate, twilioFailure, twilioPathSegment, twilioRestClient, TwilioRestOptions, underDeadline, upstreamProblem,
 } from './rest';
+import { sidPattern, sidText } from './sid';
 
 /** Twilio's "Conversation with provided unique name already exists": a concurrent request created it. */
 const conversationExists = 50353;
 /** Twilio's "Participant already exists": this identity is in the conversation already. */
 const participantExists = 50433;
+const conversationSid = sidPattern('CH');
 
 /**
  * The conversation with this unique name in a Conversations service, created when there is none,
  * within the request's deadline. A new one closes after a day, as in Twilio's reference token
  * function: no room lasts longer, and a chat user can be in at most 1,000 open conversations.
- * Rejects with `upstream_error` or `upstream_unavailable`.
+ * Rejects with `upstream_error` (also for an answer without a Conversation SID, which goes into
+ * the next call's URL) or `upstream_unavailable`.
  *
  * @example await ensureConversation(options, deadline, 'IS…', room.sid) // { sid: 'CH…' }
  */
 export async function ensureConversation(
   options: TwilioRestOptions, deadline: Deadline, serviceSid: string, uniqueName: string,
 ): Promise<{ sid: string }> {
-  const conversations = twilioRestClient(options).conversations.v1.services(serviceSid).conversations;
+  const conversations = twilioRestClient(options).conversations.v1.services(twilioPathSegment('service', serviceSid)).conversations;
   const segment = twilioPathSegment('conversation', uniqueName);
   const conversation = await fetchOrCreate(
     'conversation', conversationExists, deadline,
     () => conversations(segment).fetch(),
     () => conversations.create({ uniqueName, 'timers.closed': 'P1D' }),
   );
-  return { sid: conversation.sid };
+  const { sid } = conversation as { sid: unknown };
+  if (typeof sid !== 'string' || !conversationSid.test(sid)) {
+    throw new Problem('upstream_error', `Twilio's conversation answer has no sid that is ${sidText('CH', 'a Conversation SID')}.`);
+  }
+  return { sid };
 }
 
 /**
@@ -38,7 +46,8 @@ export async function ensureConversation(
 export async function addParticipant(
   options: TwilioRestOptions, deadline: Deadline, serviceSid: string, conversationSid: string, identity: string,
 ): Promise<void> {
-  const conversation = twilioRestClient(options).conversations.v1.services(serviceSid).conversations(conversationSid);
+  const conversation = twilioRestClient(options).conversations.v1
+    .services(twilioPathSegment('service', serviceSid)).conversations(twilioPathSegment('conversation', conversationSid));
   try {
     await underDeadline(deadline, () => conversation.participants.create({ identity }));
   } catch (error) {

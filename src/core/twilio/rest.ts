@@ -80,7 +80,7 @@ function createClient(options: TwilioRestOptions): TwilioRestClient {
     config.maxRedirects = 0;
     return config;
   });
-  httpClient.axios.interceptors.response.use(refuseRedirect);
+  httpClient.axios.interceptors.response.use(checkAnswer);
   // Counted after decompression: a 1 KB gzip answer that inflates to 1 MB is refused too (tried).
   httpClient.axios.defaults.maxContentLength = maxAnswerBytes;
 
@@ -104,12 +104,18 @@ function createClient(options: TwilioRestOptions): TwilioRestClient {
 }
 
 /**
- * A redirect is an error: twilio's resource methods would take a 3xx answer's body for the
- * resource. Twilio's REST API answers its resources directly.
+ * An answer twilio may build a resource from. A redirect is an error (twilio's resource methods
+ * would take a 3xx answer's body for the resource; Twilio's REST API answers its resources
+ * directly), and a success must be a JSON object, as Twilio's API reference describes every
+ * resource: from `null` twilio throws a TypeError, from `[]` it builds a resource with no fields.
  */
-function refuseRedirect<A extends { status: number }>(answer: A): A {
+function checkAnswer<A extends { status: number; data: unknown }>(answer: A): A {
   if (answer.status >= 300 && answer.status < 400) {
     throw new Problem('upstream_error', `Twilio answered with a redirect (HTTP ${answer.status}), which is not followed.`, {}, { vendor_code: answer.status });
+  }
+  const { data } = answer;
+  if (answer.status < 300 && (typeof data !== 'object' || data === null || Array.isArray(data))) {
+    throw new Problem('upstream_error', "Twilio's answer is not the JSON object its API reference describes.", {}, { vendor_code: answer.status });
   }
   return answer;
 }
@@ -206,9 +212,6 @@ export function upstreamProblem(error: unknown, step: string): unknown {
         return new Problem('upstream_unavailable', `Twilio could not be reached${reason} when asked to ${step}.`);
       }
     }
-  }
-  if (error instanceof SyntaxError) {
-    return new Problem('upstream_error', `Twilio's answer when asked to ${step} was not JSON.`);
   }
   return error;
 }

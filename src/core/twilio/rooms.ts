@@ -1,5 +1,7 @@
 import type { Deadline } from '../deadline';
+import { Problem } from '../problem';
 import { fetchOrCreate, twilioPathSegment, twilioRestClient, TwilioRestOptions } from './rest';
+import { sidPattern, sidText } from './sid';
 
 /** Video room types; Twilio recommends `group` and deprecates the others. */
 export type RoomType = 'group' | 'group-small' | 'peer-to-peer' | 'go';
@@ -14,11 +16,14 @@ export interface Room {
 
 /** Twilio's "Room exists": another request created an in-progress room with this unique name first. */
 const roomExists = 53113;
+const roomSid = sidPattern('RM');
 
 /**
  * The in-progress Video room with this unique name, created with `roomType` when there is none,
- * within the request's deadline. Rejects with `upstream_error` or `upstream_unavailable`, or
- * `param_invalid` for a name that cannot be a URL path segment (`.` or `..`).
+ * within the request's deadline. Rejects with `upstream_error` or `upstream_unavailable` (and
+ * `upstream_error` for an answer whose SID or type is not what Twilio's API reference describes:
+ * it is echoed to the caller and used in further calls), or `param_invalid` for a name that cannot
+ * be a URL path segment (`.` or `..`).
  *
  * @example await ensureRoom(options, deadline, 'standup', 'group') // { sid: 'RM…', type: 'group' }
  */
@@ -30,5 +35,11 @@ export async function ensureRoom(options: TwilioRestOptions, deadline: Deadline,
     () => rooms(segment).fetch(),
     () => rooms.create({ uniqueName, type: roomType }),
   );
-  return { sid: room.sid, type: room.type };
+  const { sid, type } = room as { sid: unknown; type: unknown };
+  if (typeof sid !== 'string' || !roomSid.test(sid)) {
+    throw new Problem('upstream_error', `Twilio's room answer has no sid that is ${sidText('RM', 'a Room SID')}.`);
+  }
+  const known = roomTypes.find((candidate) => candidate === type);
+  if (known === undefined) throw new Problem('upstream_error', `Twilio's room answer has no type that is one of ${roomTypes.join(', ')}.`);
+  return { sid, type: known };
 }

@@ -9,9 +9,8 @@ import { resolveTtl } from '../request/ttl';
 import { Service } from '../service';
 import { VonageConfig, VideoRole, videoRoles } from './config';
 import { mintVonageClientToken, mintVonageVideoToken } from './mint';
+import { isVideoSessionId } from './session-id';
 
-/** Video session ids are URL-safe base64 with `~`, `-` and `_` separators. */
-const sessionIdPattern = /^[A-Za-z0-9_~.+/=-]{1,512}$/;
 /** Parameters that only mean something for `kind=video`. */
 const videoParams = ['session_id', 'room', 'role', 'data'];
 /** Vonage's limit for a Video connection's data, which here holds the identity and the caller's data. */
@@ -83,7 +82,7 @@ async function issueVideoToken(
 
 function readSessionId(params: Params): string | undefined {
   const sessionId = readParam(params, 'session_id', 'session_id_invalid');
-  if (sessionId !== undefined && !sessionIdPattern.test(sessionId)) throw new Problem('session_id_invalid', 'session_id is not a Vonage Video session id.');
+  if (sessionId !== undefined && !isVideoSessionId(sessionId)) throw new Problem('session_id_invalid', 'session_id is not a Vonage Video session id.');
   return sessionId;
 }
 

@@ -14,19 +14,22 @@ const pending = new WeakMap<StateStore, Map<string, Creation>>();
 
 /**
  * The value the store remembers under `key`, or else the one `create` makes, remembered for
- * `ttlSeconds`. When callers race, on this replica or on several, the first value stored wins and
- * every caller gets it: a loser's value is dropped. Callers on one replica share a single `create`,
+ * `ttlSeconds`. `check` returns a value of the right shape or throws: a value from the vendor is
+ * checked before it is stored, one from the store before it is used. When callers race, on this
+ * replica or on several, the first value stored wins and every caller gets it: a loser's value is
+ * dropped. Callers on one replica share a single `create`,
  * so a burst of first requests costs one upstream call per replica. It runs within the first
  * caller's deadline and stops only when every caller waiting for it has gone; a caller whose
  * client goes stops waiting at once.
  *
- * @example await rememberOrCreate(store, 'vonage:room:standup', 86400, request.deadline, createSession)
+ * @example await rememberOrCreate(store, 'vonage:room:standup', 86400, request.deadline, createSession, videoSessionId)
  */
 export async function rememberOrCreate(
-  store: StateStore, key: string, ttlSeconds: number, deadline: Deadline, create: (deadline: Deadline) => Promise<string>,
+  store: StateStore, key: string, ttlSeconds: number, deadline: Deadline,
+  create: (deadline: Deadline) => Promise<unknown>, check: (value: unknown) => string,
 ): Promise<string> {
   const known = await store.get(key);
-  if (known !== undefined) return known;
+  if (known !== undefined) return check(known);
   let creations = pending.get(store);
   if (!creations) {
     creations = new Map();
@@ -40,7 +43,8 @@ export async function rememberOrCreate(
       waiting: 0,
       abandoned,
       value: create(deadline.sharedBy(abandoned.signal))
-        .then((value) => store.setIfAbsent(key, value, ttlSeconds))
+        .then((value) => store.setIfAbsent(key, check(value), ttlSeconds))
+        .then(check)
         .finally(() => forKey.delete(key)),
     };
     // Every caller may have left before it settles: its failure then has nobody to go to.

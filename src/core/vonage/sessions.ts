@@ -3,7 +3,8 @@ import { Problem } from '../problem';
 import type { StateStore } from '../state/store';
 import type { AppCredentials } from './app-jwt';
 import { rememberOrCreate } from './remembered';
-import { callVonage, vonageClient } from './upstream';
+import { isVideoSessionId } from './session-id';
+import { callVonage, isJsonObject, vonageClient } from './upstream';
 
 export type MediaModeName = 'routed' | 'relayed';
 
@@ -30,19 +31,28 @@ export interface SessionDeps {
  * @example await sessionForRoom(deps, 'standup') // '2_MX4...'
  */
 export function sessionForRoom(deps: SessionDeps, room: string): Promise<string> {
-  return rememberOrCreate(deps.store, `vonage:room:${room}`, deps.roomTtlSeconds, deps.deadline, (deadline) => createSession(deps, deadline));
+  return rememberOrCreate(
+    deps.store, `vonage:room:${room}`, deps.roomTtlSeconds, deps.deadline, (deadline) => createSession(deps, deadline), videoSessionId,
+  );
 }
 
-async function createSession(deps: SessionDeps, deadline: Deadline): Promise<string> {
+async function createSession(deps: SessionDeps, deadline: Deadline): Promise<unknown> {
   const { Video, MediaMode, ArchiveMode } = require('@vonage/video') as typeof import('@vonage/video');
-  const video = vonageClient(Video, deps.config, { videoHost: deps.videoHost, timeoutMs: deps.timeoutMs, deadline });
+  // Vonage answers a list holding the new session.
+  const isAnswer = (body: unknown) => Array.isArray(body) && isJsonObject(body[0]);
+  const video = vonageClient(Video, deps.config, { videoHost: deps.videoHost, timeoutMs: deps.timeoutMs, deadline, isAnswer });
   const session = await callVonage('the Video session request', () => video.createSession({
     mediaMode: deps.mediaMode === 'relayed' ? MediaMode.RELAYED : MediaMode.ROUTED,
     // Recording stays the application's decision, made per session through the Archive API.
     archiveMode: ArchiveMode.MANUAL,
   }));
-  if (typeof session.sessionId !== 'string' || session.sessionId === '') {
-    throw new Problem('upstream_error', "Vonage's answer to the Video session request has no session id.");
-  }
   return session.sessionId;
+}
+
+/** A session id is signed into tokens, answered and remembered for a day: it must be one Vonage issues. */
+function videoSessionId(value: unknown): string {
+  if (!isVideoSessionId(value)) {
+    throw new Problem('upstream_error', 'The Video session for this room is not a session id as Vonage issues them (URL-safe characters, at most 512).');
+  }
+  return value;
 }

@@ -17,6 +17,11 @@ export interface UpstreamOptions {
   timeoutMs: number;
   /** The token request's deadline: each call gets what is left of it, and stops when the client goes. */
   deadline: Deadline;
+  /**
+   * Whether a successful answer's body has the shape Vonage's API reference gives it; anything
+   * else is `upstream_error` before the SDK reads it (reading `[]` or `null`, it throws a TypeError).
+   */
+  isAnswer(body: unknown): boolean;
 }
 
 /** The options of @vonage/server-client's `Client` this service sets. */
@@ -36,7 +41,7 @@ type SdkClass<C> = new (auth: AuthInterface, options: SdkOptions) => C;
  *
  * @example
  * const { Video } = require('@vonage/video');
- * await vonageClient(Video, config, { timeoutMs: 5000, deadline }).createSession();
+ * await vonageClient(Video, config, { timeoutMs: 5000, deadline, isAnswer: Array.isArray }).createSession();
  */
 export function vonageClient<C>(Sdk: SdkClass<C>, credentials: AppCredentials, options: UpstreamOptions): C {
   const Guarded = guarded(Sdk, options);
@@ -94,7 +99,11 @@ function guarded<C>(Sdk: SdkClass<C>, options: UpstreamOptions): SdkClass<C> {
         // The request carries the application JWT: a redirect is an error answer, never followed.
         redirect: 'manual',
       });
-      return this.parseResponse(prepared, await bufferedAnswer(answer));
+      const parsed = (await this.parseResponse(prepared, await bufferedAnswer(answer))) as { data: unknown };
+      if (!options.isAnswer(parsed.data)) {
+        throw new Problem('upstream_error', "Vonage's answer is not the JSON its API reference describes.", {}, { vendor_code: answer.status });
+      }
+      return parsed;
     }
   }
   return Guarded as unknown as SdkClass<C>;
@@ -133,6 +142,11 @@ export async function callVonage<T>(what: string, exchange: () => Promise<T>): P
   } catch (error) {
     throw await upstreamProblem(error, what);
   }
+}
+
+/** A JSON object: what most of Vonage's answers are. */
+export function isJsonObject(body: unknown): body is Record<string, unknown> {
+  return typeof body === 'object' && body !== null && !Array.isArray(body);
 }
 
 /** The HTTP status of Vonage's answer carried by an SDK error (@vonage/vetch's VetchError), if any. */

@@ -3,7 +3,7 @@ import { Problem } from '../problem';
 import type { StateStore } from '../state/store';
 import type { AppCredentials } from './app-jwt';
 import { rememberOrCreate } from './remembered';
-import { answerStatus, callVonage, vonageClient } from './upstream';
+import { answerStatus, callVonage, isJsonObject, vonageClient } from './upstream';
 
 export interface UserDeps {
   store: StateStore;
@@ -22,6 +22,9 @@ export interface UserDeps {
  */
 const knownUserTtl = 86400;
 
+/** Vonage's user ids: `USR-` and a UUID, as its Users API reference shows them. */
+const userIdPattern = /^USR-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * The id of the Vonage user named `name` (`USR-…`), creating the user on first use. A user that
  * already exists (Vonage answers 409) is looked up by name instead. Known users are remembered in
@@ -30,23 +33,31 @@ const knownUserTtl = 86400;
  * @example await ensureUser(deps, 'alice') // 'USR-…'
  */
 export function ensureUser(deps: UserDeps, name: string): Promise<string> {
-  return rememberOrCreate(deps.store, `vonage:user:${name}`, knownUserTtl, deps.deadline, (deadline) => createOrFindUser(deps, deadline, name));
+  return rememberOrCreate(
+    deps.store, `vonage:user:${name}`, knownUserTtl, deps.deadline, (deadline) => createOrFindUser(deps, deadline, name), vonageUserId,
+  );
 }
 
-async function createOrFindUser(deps: UserDeps, deadline: Deadline, name: string): Promise<string> {
+async function createOrFindUser(deps: UserDeps, deadline: Deadline, name: string): Promise<unknown> {
   const { Users } = require('@vonage/users') as typeof import('@vonage/users');
-  const users = vonageClient(Users, deps.config, { apiHost: deps.apiHost, timeoutMs: deps.timeoutMs, deadline });
-  const id = await callVonage('the Users request', async () => {
+  // A user, and a page of users, are JSON objects.
+  const users = vonageClient(Users, deps.config, { apiHost: deps.apiHost, timeoutMs: deps.timeoutMs, deadline, isAnswer: isJsonObject });
+  return callVonage('the Users request', async () => {
     try {
       return (await users.createUser({ name })).id;
     } catch (error) {
       if (answerStatus(error) !== 409) throw error;
     }
     const page = await users.getUserPage({ name });
-    return page._embedded?.users?.find((user) => user.name === name)?.id;
+    const listed: unknown = page._embedded?.users;
+    return Array.isArray(listed) ? listed.find((user) => isJsonObject(user) && user.name === name)?.id : undefined;
   });
-  if (typeof id !== 'string' || id === '') {
-    throw new Problem('upstream_error', "Vonage's answer to the Users request has no user id.");
+}
+
+/** A user id is answered to the caller and remembered for a day: it must be one Vonage issues. */
+function vonageUserId(value: unknown): string {
+  if (typeof value !== 'string' || !userIdPattern.test(value)) {
+    throw new Problem('upstream_error', 'The Vonage user for this identity has no id as Vonage issues them (USR- and a UUID).');
   }
-  return id;
+  return value;
 }

@@ -190,7 +190,7 @@ describe('failed REST calls', () => {
   it('are upstream_error when the answer is not JSON', async () => {
     const video = await standIn(() => ({ status: 200, body: '<html>Gateway</html>' }));
     const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
-    expect([problem.code, problem.message]).toEqual(['upstream_error', "Twilio's answer when asked to fetch the room was not JSON."]);
+    expect([problem.code, problem.message]).toEqual(['upstream_error', "Twilio's answer is not the JSON object its API reference describes."]);
   });
 
   it('never carry the credentials', async () => {

@@ -31,8 +31,8 @@ describe('rememberOrCreate with callers whose clients leave', () => {
     const store = new MapStore();
     const { creation, create } = heldCreation();
     const [first, second] = [caller(), caller()];
-    const firstAnswer = settled(rememberOrCreate(store, 'room:standup', 600, first.deadline, create));
-    const secondAnswer = settled(rememberOrCreate(store, 'room:standup', 600, second.deadline, create));
+    const firstAnswer = settled(rememberOrCreate(store, 'room:standup', 600, first.deadline, create, String));
+    const secondAnswer = settled(rememberOrCreate(store, 'room:standup', 600, second.deadline, create, String));
     await new Promise((resolve) => setImmediate(resolve));
 
     first.leave();
@@ -47,7 +47,7 @@ describe('rememberOrCreate with callers whose clients leave', () => {
     const store = new MapStore();
     const { creation, create } = heldCreation();
     const [first, second] = [caller(), caller()];
-    const answers = [first, second].map((one) => settled(rememberOrCreate(store, 'room:standup', 600, one.deadline, create)));
+    const answers = [first, second].map((one) => settled(rememberOrCreate(store, 'room:standup', 600, one.deadline, create, String)));
     await new Promise((resolve) => setImmediate(resolve));
 
     first.leave();
@@ -56,5 +56,24 @@ describe('rememberOrCreate with callers whose clients leave', () => {
     expect(await Promise.all(answers)).toEqual([{ error: 'AbortError' }, { error: 'AbortError' }]);
     expect(creation.stopped).toBe(true);
     expect(store.writes).toEqual([]);
+  });
+});
+
+describe('rememberOrCreate checks every value before use', () => {
+  const digitsOnly = (value: unknown) => {
+    if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new Error('not digits');
+    return value;
+  };
+
+  test('a created value that fails the check is never stored', async () => {
+    const store = new MapStore();
+    await expect(rememberOrCreate(store, 'k', 600, caller().deadline, async () => '../x', digitsOnly)).rejects.toThrow('not digits');
+    expect(store.writes).toEqual([]);
+  });
+
+  test('a remembered value that fails the check (written by an older version, say) is refused, not used', async () => {
+    const store = new MapStore();
+    await store.setIfAbsent('k', '\u202e1', 600);
+    await expect(rememberOrCreate(store, 'k', 600, caller().deadline, async () => '1', digitsOnly)).rejects.toThrow('not digits');
   });
 });
