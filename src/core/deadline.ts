@@ -66,6 +66,13 @@ export class Deadline {
   }
 }
 
+/** What a token request gives the vendor calls it makes. */
+export interface UpstreamBudget {
+  deadline: Deadline;
+  /** Counts the request against the creation limits, once: call it before each create a vendor is asked for. */
+  countCreation(): Promise<void>;
+}
+
 /** The vendor was too slow for the budget left: retried later, the call may well succeed. */
 export function upstreamTimeout(): Problem {
   return new Problem('upstream_unavailable', 'The vendor did not answer within the time this request allows (UPSTREAM_BUDGET_MS).');

@@ -3,7 +3,7 @@ import { anonymousCaller, Caller, resolveIdentity } from './auth/caller';
 import { AuthConfig } from './auth/config';
 import { use, Vendor } from './config/config';
 import { corsHeaders } from './cors';
-import { Deadline } from './deadline';
+import { Deadline, UpstreamBudget } from './deadline';
 import { Limiter } from './limits/limiter';
 import { RateLimitStatus, rateLimitHeaders } from './limits/rate-limit-fields';
 import { LogFields } from './log';
@@ -28,10 +28,12 @@ export interface Issued {
   log: LogFields;
 }
 
-/** A request as an issuer gets it: aliases folded, and the deadline its upstream calls share. */
-export interface IssueRequest extends TokenRequest {
-  deadline: Deadline;
-}
+/**
+ * A request as an issuer gets it: aliases folded; the deadline its upstream calls share; and the
+ * creation limits (`rate_limited` past them), counted once however often `countCreation` is
+ * called, just before an upstream create, which a known room or user never reaches.
+ */
+export interface IssueRequest extends TokenRequest, UpstreamBudget {}
 
 /**
  * Mints for an identity already authenticated, resolved and counted against its limit. Returns at
@@ -60,9 +62,17 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
     let identity: string | undefined;
     try {
       cors = corsHeaders(readHeader(received.headers, 'origin'), use(config.cors));
-      const deadline = new Deadline(use(config.upstreamBudgetMs), received.signal);
-      const request = { ...received, params: withAliases(received.params, aliases), deadline };
       const limiter = use(service.limiter);
+      let counted: Promise<void> | undefined;
+      const request = {
+        ...received,
+        params: withAliases(received.params, aliases),
+        deadline: new Deadline(use(config.upstreamBudgetMs), received.signal),
+        // Issuers get the request once its identity is resolved.
+        countCreation: () => (counted ??= limiter.consumeCreation(received.clientIp, identity!).then((statuses) => {
+          limits.push(...statuses);
+        })),
+      };
       limits.push(await limiter.checkIp(request.clientIp));
       refuseCredentialsInUrl(request);
       use(config[vendor]);

@@ -9,7 +9,7 @@ import { startVonageStandin, VonageStandin } from '../support/vonage-standin';
 type Redis = Awaited<ReturnType<typeof startRedis>>;
 
 /** One client, many requests: the abuse limits stay out of the way here. */
-const noLimits = { RATE_LIMIT_IP: '0', RATE_LIMIT_IDENTITY: '0' };
+const noLimits = { RATE_LIMIT_IP: '0', RATE_LIMIT_IDENTITY: '0', RATE_LIMIT_CREATE_IP: '0', RATE_LIMIT_CREATE_IDENTITY: '0' };
 
 let vonage: VonageStandin;
 beforeAll(async () => {

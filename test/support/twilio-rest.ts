@@ -1,4 +1,4 @@
-import { Deadline } from '../../src/core/deadline';
+import { Deadline, UpstreamBudget } from '../../src/core/deadline';
 import { TwilioRestOptions } from '../../src/core/twilio/rest';
 import { twilioCredentials } from './fixtures';
 
@@ -16,7 +16,7 @@ export function restOptions(overrides: Partial<TwilioRestOptions> = {}): TwilioR
   };
 }
 
-/** A token request's deadline that never runs out first: these tests are about something else. */
-export function unhurried(): Deadline {
-  return new Deadline(25_000);
+/** A token request's budget that never runs out first, and no creation limit: these tests are about something else. */
+export function unhurried(): UpstreamBudget {
+  return { deadline: new Deadline(25_000), countCreation: async () => undefined };
 }

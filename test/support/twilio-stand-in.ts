@@ -9,6 +9,8 @@ export interface RecordedRequest {
   /** The form fields of a POST, e.g. `{ UniqueName: 'standup', Type: 'group' }`. */
   form: Record<string, string>;
   authorization?: string;
+  /** When it arrived (Date.now). */
+  receivedAt: number;
 }
 
 /**
@@ -43,8 +45,9 @@ export async function startTwilioStandIn(
   const abandoned: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer(async (req, res) => {
+    const receivedAt = Date.now();
     const body = await readBody(req);
-    const request = { method: req.method!, path: req.url!, form: formOf(req, body), authorization: req.headers.authorization };
+    const request = { method: req.method!, path: req.url!, form: formOf(req, body), authorization: req.headers.authorization, receivedAt };
     requests.push(request);
     res.once('close', () => {
       if (!res.writableFinished) abandoned.push(request);

@@ -1,6 +1,6 @@
 import { Caller } from '../auth/caller';
 import { use } from '../config/config';
-import type { Deadline } from '../deadline';
+import type { UpstreamBudget } from '../deadline';
 import { IssueRequest, Issued, isoSeconds, tokenEndpoint } from '../endpoint';
 import { Problem } from '../problem';
 import { validateRoomName } from '../request/identity';
@@ -32,7 +32,7 @@ function issueTwilioToken(request: IssueRequest, service: Service, caller: Calle
   const spec = { identity, ttl, grants, room };
   // Only when asked: the REST client loads and Twilio is called for these requests alone.
   if (room !== undefined && (createRoom || createConversation)) {
-    return prepareRoom(config, request.deadline, room, identity, chatServiceSid).then((joined) => {
+    return prepareRoom(config, request, room, identity, chatServiceSid).then((joined) => {
       request.deadline.ensureClientWaiting();
       return mintFor(config, spec, joined);
     });
@@ -83,14 +83,14 @@ interface Joined {
 }
 
 async function prepareRoom(
-  config: TwilioConfig, deadline: Deadline, room: string, identity: string, chatServiceSid: string | undefined,
+  config: TwilioConfig, budget: UpstreamBudget, room: string, identity: string, chatServiceSid: string | undefined,
 ): Promise<Joined> {
   const { ensureRoom } = await import('./rooms');
-  const { sid: roomSid, type: roomType } = await ensureRoom(config.rest, deadline, room, config.roomType);
+  const { sid: roomSid, type: roomType } = await ensureRoom(config.rest, budget, room, config.roomType);
   if (chatServiceSid === undefined) return { roomSid, roomType };
   const { ensureConversation, addParticipant } = await import('./conversations');
-  const conversation = await ensureConversation(config.rest, deadline, chatServiceSid, roomSid);
-  await addParticipant(config.rest, deadline, chatServiceSid, conversation.sid, identity);
+  const conversation = await ensureConversation(config.rest, budget, chatServiceSid, roomSid);
+  await addParticipant(config.rest, budget, chatServiceSid, conversation.sid, identity);
   return { roomSid, roomType, conversationSid: conversation.sid };
 }
 

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type TwilioSDK from 'twilio';
 import type TwilioServiceException from 'twilio/lib/base/TwilioServiceException';
-import type { Deadline } from '../deadline';
+import type { Deadline, UpstreamBudget } from '../deadline';
 import { Problem } from '../problem';
 import { regionalBaseUrl, TwilioRegion } from './regions';
 
@@ -131,15 +131,19 @@ function loadTwilio(): typeof TwilioSDK {
 
 /**
  * Fetches a resource by unique name, or creates it when Twilio answers 404, under the request's
- * deadline. A create refused with `duplicateCode` lost a race with a concurrent request, so the
- * resource is fetched again.
+ * deadline; a create is counted against the request's creation limits first. A create refused with
+ * `duplicateCode` lost a race with a concurrent request, so the resource is fetched again.
  *
- * @example await fetchOrCreate('room', 53113, deadline, () => rooms('standup').fetch(), () => rooms.create({ uniqueName: 'standup' }))
+ * @example await fetchOrCreate('room', 53113, request, () => rooms('standup').fetch(), () => rooms.create({ uniqueName: 'standup' }))
  */
 export function fetchOrCreate<T>(
-  resource: string, duplicateCode: number, deadline: Deadline, fetch: () => Promise<T>, create: () => Promise<T>,
+  resource: string, duplicateCode: number, budget: UpstreamBudget, fetch: () => Promise<T>, create: () => Promise<T>,
 ): Promise<T> {
-  return underDeadline(deadline, () => fetchElseCreate(resource, duplicateCode, fetch, create));
+  const counted = async () => {
+    await budget.countCreation();
+    return create();
+  };
+  return underDeadline(budget.deadline, () => fetchElseCreate(resource, duplicateCode, fetch, counted));
 }
 
 async function fetchElseCreate<T>(resource: string, duplicateCode: number, fetch: () => Promise<T>, create: () => Promise<T>): Promise<T> {

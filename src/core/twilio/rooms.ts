@@ -1,4 +1,4 @@
-import type { Deadline } from '../deadline';
+import type { UpstreamBudget } from '../deadline';
 import { Problem } from '../problem';
 import { fetchOrCreate, twilioPathSegment, twilioRestClient, TwilioRestOptions } from './rest';
 import { sidPattern, sidText } from './sid';
@@ -19,19 +19,19 @@ const roomExists = 53113;
 const roomSid = sidPattern('RM');
 
 /**
- * The in-progress Video room with this unique name, created with `roomType` when there is none,
- * within the request's deadline. Rejects with `upstream_error` or `upstream_unavailable` (and
+ * The in-progress Video room with this unique name, created with `roomType` when there is none
+ * (counted against the request's creation limits), within the request's deadline. Rejects with `upstream_error` or `upstream_unavailable` (and
  * `upstream_error` for an answer whose SID or type is not what Twilio's API reference describes:
  * it is echoed to the caller and used in further calls), or `param_invalid` for a name that cannot
  * be a URL path segment (`.` or `..`).
  *
- * @example await ensureRoom(options, deadline, 'standup', 'group') // { sid: 'RM…', type: 'group' }
+ * @example await ensureRoom(options, request, 'standup', 'group') // { sid: 'RM…', type: 'group' }
  */
-export async function ensureRoom(options: TwilioRestOptions, deadline: Deadline, uniqueName: string, roomType: RoomType): Promise<Room> {
+export async function ensureRoom(options: TwilioRestOptions, budget: UpstreamBudget, uniqueName: string, roomType: RoomType): Promise<Room> {
   const rooms = twilioRestClient(options).video.v1.rooms;
   const segment = twilioPathSegment('room', uniqueName);
   const room = await fetchOrCreate(
-    'room', roomExists, deadline,
+    'room', roomExists, budget,
     () => rooms(segment).fetch(),
     () => rooms.create({ uniqueName, type: roomType }),
   );

@@ -1,6 +1,6 @@
 import { Caller, requireAllowed } from '../auth/caller';
 import { use } from '../config/config';
-import type { Deadline } from '../deadline';
+import type { UpstreamBudget } from '../deadline';
 import { IssueRequest, Issued, isoSeconds, tokenEndpoint } from '../endpoint';
 import { Problem } from '../problem';
 import { validateConnectionData, validateRoomName } from '../request/identity';
@@ -44,7 +44,7 @@ async function issueClientToken(
   if (misplaced) throw new Problem('param_invalid', `${misplaced} applies to kind=video only.`);
   requireAllowed(caller, config.aclName, `the ${config.aclName} ACL`);
   // The Client SDK's `sub` must name a user of the application: make sure it exists first.
-  const userId = config.upstream.userProvision ? await provisionUser(service, config, request.deadline, identity) : undefined;
+  const userId = config.upstream.userProvision ? await provisionUser(service, config, request, identity) : undefined;
   request.deadline.ensureClientWaiting();
   const { token, expiresAt } = await mintVonageClientToken(config, identity, ttl);
   const acl = Object.keys(config.acl.paths);
@@ -68,7 +68,7 @@ async function issueVideoToken(
   const role = readRole(config, params, caller);
   const data = connectionData(identity, validateConnectionData(params.data));
   // Everything the caller sent is valid before a session is created for it.
-  const sessionId = given ?? await roomSession(service, config, request.deadline, room!);
+  const sessionId = given ?? await roomSession(service, config, request, room!);
   request.deadline.ensureClientWaiting();
   const { token, expiresAt } = await mintVonageVideoToken(config, { sessionId, role, ttl, data });
   return {
@@ -116,17 +116,19 @@ function readRole(config: VonageConfig, params: Params, caller: Caller): VideoRo
 }
 
 /** The room's session, created with @vonage/video on first use and shared through the state store. */
-async function roomSession(service: Service, config: VonageConfig, deadline: Deadline, room: string): Promise<string> {
+async function roomSession(service: Service, config: VonageConfig, budget: UpstreamBudget, room: string): Promise<string> {
   const { sessionForRoom } = await import('./sessions');
   const { videoHost, mediaMode, roomTtlSeconds, timeoutMs } = config.upstream;
-  return sessionForRoom({ store: use(service.store), config, videoHost, mediaMode, roomTtlSeconds, timeoutMs, deadline }, room);
+  const { deadline, countCreation } = budget;
+  return sessionForRoom({ store: use(service.store), config, videoHost, mediaMode, roomTtlSeconds, timeoutMs, deadline, countCreation }, room);
 }
 
 /** The Vonage user named after the identity, created with @vonage/users unless the store knows it. */
-async function provisionUser(service: Service, config: VonageConfig, deadline: Deadline, identity: string): Promise<string> {
+async function provisionUser(service: Service, config: VonageConfig, budget: UpstreamBudget, identity: string): Promise<string> {
   const { ensureUser } = await import('./users');
   const { apiHost, timeoutMs } = config.upstream;
-  return ensureUser({ store: use(service.store), config, apiHost, timeoutMs, deadline }, identity);
+  const { deadline, countCreation } = budget;
+  return ensureUser({ store: use(service.store), config, apiHost, timeoutMs, deadline, countCreation }, identity);
 }
 
 export const vonageTokenEndpoint = tokenEndpoint('vonage', issueVonageToken);

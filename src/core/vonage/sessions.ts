@@ -21,6 +21,8 @@ export interface SessionDeps {
   timeoutMs: number;
   /** The token request's deadline. */
   deadline: Deadline;
+  /** Counts the request against the creation limits: called only when a session is about to be created. */
+  countCreation(): Promise<void>;
 }
 
 /**
@@ -37,6 +39,7 @@ export function sessionForRoom(deps: SessionDeps, room: string): Promise<string>
 }
 
 async function createSession(deps: SessionDeps, deadline: Deadline): Promise<unknown> {
+  await deps.countCreation();
   const { Video, MediaMode, ArchiveMode } = require('@vonage/video') as typeof import('@vonage/video');
   // Vonage answers a list holding the new session.
   const isAnswer = (body: unknown) => Array.isArray(body) && isJsonObject(body[0]);

@@ -14,6 +14,8 @@ export interface UserDeps {
   timeoutMs: number;
   /** The token request's deadline, which both calls share. */
   deadline: Deadline;
+  /** Counts the request against the creation limits: called only when a user is about to be created. */
+  countCreation(): Promise<void>;
 }
 
 /**
@@ -39,6 +41,7 @@ export function ensureUser(deps: UserDeps, name: string): Promise<string> {
 }
 
 async function createOrFindUser(deps: UserDeps, deadline: Deadline, name: string): Promise<unknown> {
+  await deps.countCreation();
   const { Users } = require('@vonage/users') as typeof import('@vonage/users');
   // A user, and a page of users, are JSON objects.
   const users = vonageClient(Users, deps.config, { apiHost: deps.apiHost, timeoutMs: deps.timeoutMs, deadline, isAnswer: isJsonObject });

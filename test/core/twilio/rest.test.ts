@@ -35,7 +35,7 @@ describe('the REST client', () => {
   it('authenticates with the API key and secret as Basic credentials', async () => {
     const video = await standIn(() => ({ status: 200, body: room }));
     await ensureStandup(restOptions({ videoBaseUrl: video.url }));
-    expect(video.requests).toEqual([{ method: 'GET', path: '/v1/Rooms/standup', form: {}, authorization: basicCredentials }]);
+    expect(video.requests).toEqual([{ method: 'GET', path: '/v1/Rooms/standup', form: {}, authorization: basicCredentials, receivedAt: expect.any(Number) }]);
   });
 
   it('is created once per options object', () => {
