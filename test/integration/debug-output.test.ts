@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { twilioCredentials, vonageApplicationId, vonageKeys } from '../support/fixtures';
 import { RedisServer, startRedis, stopRedis } from '../support/redis';
 import {
-  andItsLogLine, baseEnv, freePort, root, RunningServer, startNodeHost, startProcess,
+  andItsLogLine, baseEnv, buildDir, envFile, freePort, RunningServer, startNodeHost, startProcess,
 } from '../support/server';
 
 /** Secrets a user would have set, each unlike anything else the output could hold. */
@@ -26,7 +26,7 @@ const secretEnv = () => ({
 /** `npm start` as a user runs it, minus the build, with no .env of the developer's. */
 async function startNpmStart(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
-  return startProcess([join(root, 'scripts', 'start.mjs'), '--env', join(root, 'test', 'no-such.env')], {
+  return startProcess([join(buildDir, 'start', 'start.js'), '--env', envFile({})], {
     port, readyPath: '/_/none', env: baseEnv({ ...env, PORT: String(port) }),
   });
 }

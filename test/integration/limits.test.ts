@@ -1,6 +1,6 @@
 import { fullTwilioEnv, vonageApplicationId, vonageEnv, vonageKeys } from '../support/fixtures';
 import { startRedis } from '../support/redis';
-import { RunningServer, startNodeHost } from '../support/server';
+import { linesWith, RunningServer, startNodeHost, waitUntil } from '../support/server';
 import { notFound, startTwilioStandIn, TwilioStandIn } from '../support/twilio-stand-in';
 import { startVonageStandin, VonageStandin } from '../support/vonage-standin';
 
@@ -83,6 +83,20 @@ describe('client addresses and failed authentications', () => {
       statuses.push((await fetch(`${direct.url}/token?identity=alice`, { headers: { 'x-forwarded-for': `198.51.100.${i}` } })).status);
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  test('with TRUST_PROXY 0, the first request that carries X-Forwarded-For logs one warning naming TRUST_PROXY, once per process', async () => {
+    const warnings = (server: RunningServer) => server.output().split('\n').filter((line) => line.includes('"event":"trust_proxy_unset"'));
+    for (let i = 0; i < 3; i++) await fetch(`${direct.url}/_/health`, { headers: { 'x-forwarded-for': `198.51.100.${i}` } });
+    for (let i = 0; i < 3; i++) await fetch(`${proxied.url}/_/health`, { headers: { 'x-forwarded-for': `198.51.100.${i}` } });
+    await fetch(`${direct.url}/_/health`);
+    // The host writes its log asynchronously: wait until the line after the last request is in.
+    await waitUntil(() => linesWith(direct, '"path":"/_/health"').length >= 4, 'the direct host\'s last log line');
+    await waitUntil(() => linesWith(proxied, '"path":"/_/health"').length >= 3, 'the proxied host\'s last log line');
+    expect(warnings(direct).map((line) => JSON.parse(line))).toEqual([{
+      time: expect.any(String), level: 'warn', event: 'trust_proxy_unset', message: expect.stringContaining('TRUST_PROXY is 0'),
+    }]);
+    expect(warnings(proxied)).toEqual([]);
   });
 
   test('with TRUST_PROXY=1, the address the proxy saw counts; what the client wrote before it never moves it to another bucket', async () => {

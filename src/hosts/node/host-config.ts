@@ -23,20 +23,28 @@ const hostName = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z
 
 /**
  * Reads the host's settings: the port from `VCR_PORT` (which Vonage Cloud Runtime injects and
- * requires), else `PORT` (most container platforms), else 3000; the address from `HOST`, an IP
- * address or a host name.
+ * requires), else `PORT` (most container platforms), else 3000; the address from `HOST`.
  *
  * @example readHostConfig({ VCR_PORT: '8080', PORT: '3000' }).port // 8080
  */
 export function readHostConfig(env: Env): HostConfig {
-  const port = firstVar(env, ['VCR_PORT', 'PORT']);
-  const host = readVar(env, 'HOST');
-  if (host !== undefined && !isIP(host) && !isHostName(host)) throw invalidConfig('HOST', 'an IP address or a host name');
   return {
-    port: port === undefined ? defaultPort : parsePort(port.name, port.value),
-    hostname: host ?? defaultHostname,
-    portVariable: port?.name,
+    port: readPort(env, 'VCR_PORT', 'PORT'),
+    hostname: readHost(env, defaultHostname),
+    portVariable: firstVar(env, ['VCR_PORT', 'PORT'])?.name,
   };
+}
+
+/**
+ * The address in `HOST`, an IP address or a host name, else `fallback`.
+ *
+ * @example readHost({ HOST: '127.0.0.1' }, '0.0.0.0') // '127.0.0.1'
+ */
+export function readHost(env: Env, fallback: string): string {
+  const host = readVar(env, 'HOST');
+  if (host === undefined) return fallback;
+  if (!isIP(host) && !isHostName(host)) throw invalidConfig('HOST', 'an IP address or a host name');
+  return host;
 }
 
 function isHostName(value: string): boolean {
@@ -44,10 +52,17 @@ function isHostName(value: string): boolean {
   return hostName.test(value) && (!/^\d+$/.test(last) || isIPv4(value));
 }
 
-function parsePort(name: string, value: string): number {
-  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
-  if (!(port >= 1 && port <= 65535)) throw invalidConfig(name, 'a TCP port between 1 and 65535');
-  return port;
+/**
+ * The port in the first of `names` that is set, else 3000.
+ *
+ * @example readPort({ PORT: '8080' }, 'PORT') // 8080
+ */
+export function readPort(env: Env, ...names: string[]): number {
+  const port = firstVar(env, names);
+  if (port === undefined) return defaultPort;
+  const number = /^\d{1,5}$/.test(port.value) ? Number(port.value) : NaN;
+  if (!(number >= 1 && number <= 65535)) throw invalidConfig(port.name, 'a TCP port between 1 and 65535');
+  return number;
 }
 
 /** What `listen`'s error says is wrong: the address HOST names, or the port. */

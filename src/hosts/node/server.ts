@@ -4,7 +4,7 @@ import { Config, use } from '../../core/config/config';
 import { allowedMethods, corsHeaders, preflightHeaders } from '../../core/cors';
 import { LogFields } from '../../core/log';
 import { asProblem, Problem } from '../../core/problem';
-import { jsonReply, problemReply, Reply } from '../../core/reply';
+import { jsonReply, problemReply, Reply, replyText } from '../../core/reply';
 import { Params, readHeader } from '../../core/request/params';
 import { answerClientError } from './client-error';
 import { readBody } from './request-body';
@@ -40,8 +40,13 @@ export function createHostServer(app: HostApp): Server {
   const { config } = app.service;
   // Start-up refused a broken configuration, so the limits part is there.
   const trustedHops = use(config.limits).trustProxy;
+  let forwardingNoticed = trustedHops > 0;
   const server = createServer({ requestTimeout: requestTimeoutMs }, (req, res) => {
     const started = performance.now();
+    if (!forwardingNoticed && req.headers['x-forwarded-for'] !== undefined) {
+      forwardingNoticed = true;
+      app.log(untrustedForwardingWarning);
+    }
     const target = requestTarget(req.url ?? '/');
     const fields: Record<string, unknown> = {};
     const handled = handle(req, res, target, app, fields, trustedHops).catch((error: unknown) => {
@@ -76,6 +81,18 @@ export function createHostServer(app: HostApp): Server {
   });
   return server;
 }
+
+/**
+ * Logged once per process: a request came through a proxy (it carries X-Forwarded-For) while
+ * TRUST_PROXY is 0, so the socket address is the proxy's and every client shares its limit bucket:
+ * the whole service then gets RATE_LIMIT_IP requests a minute. The header alone proves nothing
+ * (any client can send it), which is why this warns and changes nothing.
+ */
+const untrustedForwardingWarning = {
+  level: 'warn', event: 'trust_proxy_unset',
+  message: 'A request carries X-Forwarded-For but TRUST_PROXY is 0: if a proxy sits in front of this host, every client '
+    + 'counts as its address and shares one RATE_LIMIT_IP bucket. Set TRUST_PROXY to the number of proxies that append to X-Forwarded-For.',
+} as const;
 
 interface Target {
   /** The path as sent, without the query: the only part the log may keep. */
@@ -113,7 +130,9 @@ async function handle(
     case 'ready':
       return send(res, await app.readiness());
     case 'asset':
-      return sendAsset(res, route.file);
+      // Readable by the pages the endpoints answer: an app on another origin imports /rtc-token-client.js
+      // as a module, which browsers fetch in CORS mode.
+      return sendAsset(res, route.file, hostCors(req, app.service.config));
     case 'endpoint': {
       let params: Params;
       let query: Params;
@@ -144,7 +163,7 @@ async function handle(
 
 /** Writes a reply in one go; 204 carries no body by definition. */
 function send(res: ServerResponse, reply: Reply): void {
-  const body = reply.status === 204 ? '' : JSON.stringify(reply.body);
+  const body = reply.status === 204 ? '' : replyText(reply);
   res.writeHead(reply.status, { ...reply.headers, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
