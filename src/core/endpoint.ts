@@ -44,9 +44,9 @@ export type Issuer = (request: IssueRequest, service: Service, caller: Caller, i
 
 /**
  * Wraps an issuer with what every token endpoint shares, in this order: CORS; the client
- * address's rate limit; no credential in the URL; the vendor's configuration (a broken deployment is never blamed on the
- * caller); caller authentication, with failures counted per address; the identity, with its own
- * rate limit; then the issuer. Any failure is the problem+json answer; a refused request mints
+ * address's rate limit; no credential in the URL; the vendor's configuration (a broken deployment
+ * is never blamed on the caller); caller authentication, with failures counted per address; the
+ * identity, with its own rate limit; then the issuer. Any failure is the problem+json answer; a refused request mints
  * nothing. Every answer carries the `RateLimit` field of the limits it was counted against. The
  * request's upstream calls share one deadline, `UPSTREAM_BUDGET_MS` from its start; a request
  * whose client left is logged `abandoned`, and its answer goes nowhere.

@@ -24,11 +24,10 @@ export interface UpstreamOptions {
   isAnswer(body: unknown): boolean;
 }
 
-/** The options of @vonage/server-client's `Client` this service sets. */
+/** The options of @vonage/server-client's `Client` this service sets (its `timeout` is the replaced transport's). */
 interface SdkOptions {
   videoHost?: string;
   apiHost?: string;
-  timeout: number;
 }
 
 type SdkClass<C> = new (auth: AuthInterface, options: SdkOptions) => C;
@@ -45,7 +44,7 @@ type SdkClass<C> = new (auth: AuthInterface, options: SdkOptions) => C;
  */
 export function vonageClient<C>(Sdk: SdkClass<C>, credentials: AppCredentials, options: UpstreamOptions): C {
   const Guarded = guarded(Sdk, options);
-  return new Guarded(appAuth(credentials), { videoHost: options.videoHost, apiHost: options.apiHost, timeout: options.timeoutMs });
+  return new Guarded(appAuth(credentials), { videoHost: options.videoHost, apiHost: options.apiHost });
 }
 
 /**
@@ -81,11 +80,11 @@ interface SdkTransport {
 
 /**
  * The SDK class with the transport this service needs. server-client's `sendRequest` takes no
- * signal but its own timer's, no size limit and follows redirects, so it is replaced by the same steps: the SDK
- * prepares the request (URL, headers, bearer token) and its body, this sends it with the call's
- * signal, reads the answer up to the limit, and the SDK parses the copy that holds it. The signal
- * stays armed while the answer is read, so it bounds the body too. Node's own fetch serves both
- * SDKs (@vonage/video's server-client would use node-fetch).
+ * signal but its own timer's, sets no size limit and follows redirects, so it is replaced by the
+ * same steps: the SDK prepares the request (URL, headers, bearer token) and its body, this sends it
+ * with the call's signal, reads the answer up to the limit, and the SDK parses the copy that holds
+ * it. The signal stays armed while the answer is read, so it bounds the body too. Node's own fetch
+ * serves both SDKs (@vonage/video's server-client would use node-fetch).
  */
 function guarded<C>(Sdk: SdkClass<C>, options: UpstreamOptions): SdkClass<C> {
   // `sendRequest` and its parts are protected and typed per server-client version; the override needs only this much.
