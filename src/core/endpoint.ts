@@ -1,8 +1,9 @@
-import { authenticate } from './auth/authenticate';
+import { authenticate, refuseCredentialsInUrl } from './auth/authenticate';
 import { anonymousCaller, Caller, resolveIdentity } from './auth/caller';
 import { AuthConfig } from './auth/config';
 import { use, Vendor } from './config/config';
 import { corsHeaders } from './cors';
+import { Deadline, UpstreamBudget } from './deadline';
 import { Limiter } from './limits/limiter';
 import { RateLimitStatus, rateLimitHeaders } from './limits/rate-limit-fields';
 import { LogFields } from './log';
@@ -28,17 +29,27 @@ export interface Issued {
 }
 
 /**
+ * A request as an issuer gets it: aliases folded; the deadline its upstream calls share; and the
+ * creation limits (`rate_limited` past them), counted once however often `countCreation` is
+ * called, just before an upstream create, which a known room or user never reaches.
+ */
+export interface IssueRequest extends TokenRequest, UpstreamBudget {}
+
+/**
  * Mints for an identity already authenticated, resolved and counted against its limit. Returns at
  * once when nothing needs waiting for, so a plain token costs no extra turn of the event loop.
+ * Before minting after upstream work, it calls `deadline.ensureClientWaiting()`.
  */
-export type Issuer = (request: TokenRequest, service: Service, caller: Caller, identity: string) => Issued | Promise<Issued>;
+export type Issuer = (request: IssueRequest, service: Service, caller: Caller, identity: string) => Issued | Promise<Issued>;
 
 /**
  * Wraps an issuer with what every token endpoint shares, in this order: CORS; the client
- * address's rate limit; the vendor's configuration (a broken deployment is never blamed on the
- * caller); caller authentication, with failures counted per address; the identity, with its own
- * rate limit; then the issuer. Any failure is the problem+json answer; a refused request mints
- * nothing. Every answer carries the `RateLimit` field of the limits it was counted against.
+ * address's rate limit; no credential in the URL; the vendor's configuration (a broken deployment
+ * is never blamed on the caller); caller authentication, with failures counted per address; the
+ * identity, with its own rate limit; then the issuer. Any failure is the problem+json answer; a refused request mints
+ * nothing. Every answer carries the `RateLimit` field of the limits it was counted against. The
+ * request's upstream calls share one deadline, `UPSTREAM_BUDGET_MS` from its start; a request
+ * whose client left is logged `abandoned`, and its answer goes nowhere.
  * `aliases` are other names the endpoint accepts for a parameter (see `withAliases`).
  *
  * @example export const vonageTokenEndpoint = tokenEndpoint('vonage', issueVonageToken);
@@ -51,9 +62,19 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
     let identity: string | undefined;
     try {
       cors = corsHeaders(readHeader(received.headers, 'origin'), use(config.cors));
-      const request = { ...received, params: withAliases(received.params, aliases) };
       const limiter = use(service.limiter);
+      let counted: Promise<void> | undefined;
+      const request = {
+        ...received,
+        params: withAliases(received.params, aliases),
+        deadline: new Deadline(use(config.upstreamBudgetMs), received.signal),
+        // Issuers get the request once its identity is resolved.
+        countCreation: () => (counted ??= limiter.consumeCreation(received.clientIp, identity!).then((statuses) => {
+          limits.push(...statuses);
+        })),
+      };
       limits.push(await limiter.checkIp(request.clientIp));
+      refuseCredentialsInUrl(request);
       use(config[vendor]);
       const auth = use(config.auth);
       const caller = auth.mode === 'none' ? anonymousCaller : await authenticateCounted(limiter, request, auth);
@@ -65,6 +86,7 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
       return { reply: jsonReply(200, issued.body, { ...cors, ...rateLimitHeaders(limits) }), log: { outcome: 'issued', ...issued.log } };
     } catch (error) {
       const problem = asProblem(error);
+      if (received.signal?.aborted) return { reply: problemReply(problem, cors), log: { outcome: 'abandoned', identity } };
       return {
         reply: problemReply(problem, { ...cors, ...rateLimitHeaders(limits) }),
         log: {

@@ -4,7 +4,11 @@
  * Details name parameters and variables, never their values when those could be secrets.
  */
 
-/** Every code this service answers with, its HTTP status and its fixed title. */
+/**
+ * Every code this service answers with, its HTTP status and its fixed title, and for a failure
+ * that passes the seconds a client should wait before retrying (RFC 9110 §10.2.3 `Retry-After`):
+ * a signing slot frees within a second; a vendor's slow spell or outage lasts longer.
+ */
 const catalogue = {
   identity_missing: [400, 'Identity is required'],
   identity_invalid: [400, 'Identity is not valid'],
@@ -22,14 +26,15 @@ const catalogue = {
   data_invalid: [400, 'Connection data is not valid'],
   auth_required: [401, 'Authentication is required'],
   auth_invalid: [401, 'Credentials are not valid'],
+  credentials_in_url: [400, 'Credentials are not allowed in the URL'],
   identity_mismatch: [403, 'Identity does not match the credentials'],
   grant_forbidden: [403, 'Grant is not allowed for this caller'],
   auth_unavailable: [503, 'Identity provider is unavailable'],
   rate_limited: [429, 'Too many requests'],
-  overloaded: [503, 'Service is overloaded'],
+  overloaded: [503, 'Service is overloaded', 1],
   state_unavailable: [503, 'Shared state is unavailable'],
   upstream_error: [502, 'Upstream API refused the request'],
-  upstream_unavailable: [503, 'Upstream API is unavailable'],
+  upstream_unavailable: [503, 'Upstream API is unavailable', 5],
   not_found: [404, 'Not found'],
   method_not_allowed: [405, 'Method not allowed'],
   request_invalid: [400, 'Request is not valid HTTP'],
@@ -39,7 +44,7 @@ const catalogue = {
   config_missing: [500, 'Configuration is missing'],
   config_invalid: [500, 'Configuration is not valid'],
   internal_error: [500, 'Internal error'],
-} as const satisfies Record<string, readonly [number, string]>;
+} as const satisfies Record<string, readonly [number, string, number?]>;
 
 export type ProblemCode = keyof typeof catalogue;
 
@@ -69,7 +74,7 @@ export class Problem extends Error {
   readonly code: ProblemCode;
   readonly status: number;
   readonly title: string;
-  /** Extra response headers this problem needs (e.g. `Allow` on a 405). */
+  /** Extra response headers this problem needs (e.g. `Allow` on a 405, `Retry-After` on a 503). */
   readonly headers: Readonly<Record<string, string>>;
   readonly extensions: ProblemExtensions;
 
@@ -77,8 +82,10 @@ export class Problem extends Error {
     super(detail);
     this.name = 'Problem';
     this.code = code;
-    [this.status, this.title] = catalogue[code];
-    this.headers = headers;
+    const [status, title, retryAfter]: readonly [number, string, number?] = catalogue[code];
+    this.status = status;
+    this.title = title;
+    this.headers = retryAfter === undefined || headers['Retry-After'] !== undefined ? headers : { 'Retry-After': String(retryAfter), ...headers };
     this.extensions = extensions;
   }
 

@@ -1,4 +1,5 @@
 import { AuthConfig, readAuthConfig } from '../auth/config';
+import { readUpstreamBudget } from '../deadline';
 import { OriginPolicy, readOriginPolicy } from '../cors';
 import { LimitsConfig, readLimitsConfig } from '../limits/config';
 import { readStateConfig, StateConfig } from '../state/config';
@@ -26,6 +27,8 @@ export interface Config {
   readonly state: Part<StateConfig>;
   /** Abuse limits, and how many proxies' `X-Forwarded-For` entries to trust: `RATE_LIMIT_*`, `TRUST_PROXY`. */
   readonly limits: Part<LimitsConfig>;
+  /** `UPSTREAM_BUDGET_MS`: the time one token request may spend on vendor REST calls in all. */
+  readonly upstreamBudgetMs: Part<number>;
   readonly twilio: Part<TwilioConfig>;
   readonly vonage: Part<VonageConfig>;
   /** The vendors this deployment is set up for: any of their variables set (or the Vonage key as a private asset). */
@@ -57,6 +60,7 @@ export function loadConfig(env: Env, readAsset: ReadAsset = () => undefined): Co
     auth: settle(() => readAuthConfig(env, vonage)),
     state: settle(() => readStateConfig(env)),
     limits: settle(() => readLimitsConfig(env)),
+    upstreamBudgetMs: settle(() => readUpstreamBudget(env)),
     twilio: settle(() => readTwilioConfig(env)),
     vonage,
     vendors: Object.freeze(vendors),
@@ -75,12 +79,12 @@ export function use<T>(part: Part<T>): T {
 }
 
 /**
- * What keeps a configuration from serving: a broken ALLOWED_ORIGINS, AUTH_*, STATE_* or limit
- * breaks every endpoint, and a vendor that is set up but broken breaks its own. A vendor nobody
+ * What keeps a configuration from serving: a broken ALLOWED_ORIGINS, AUTH_*, STATE_*, limit or
+ * UPSTREAM_BUDGET_MS breaks every endpoint, and a vendor that is set up but broken breaks its own. A vendor nobody
  * set up is not a problem here; its endpoint answers `config_missing`.
  */
 export function configProblems(config: Config): Problem[] {
-  const shared = [config.cors, config.auth, config.state, config.limits];
+  const shared = [config.cors, config.auth, config.state, config.limits, config.upstreamBudgetMs];
   const parts: Array<Part<unknown>> = [...shared, ...config.vendors.map((vendor) => config[vendor])];
   return parts.filter((part): part is Problem => part instanceof Problem);
 }
