@@ -18,7 +18,7 @@ export class ConcurrencyLimit {
       this.active++;
     } else {
       if (this.waiting.length >= this.maxQueued) {
-        throw new Problem('overloaded', 'Too many tokens are being signed right now; retry in a second.', { 'Retry-After': '1' });
+        throw new Problem('overloaded', 'Too many tokens are being signed right now; retry in a second.');
       }
       // The finishing task hands its slot straight to this one, so `active` stays as it is.
       await new Promise<void>((resolve) => this.waiting.push(resolve));
