@@ -7,10 +7,10 @@ import { parseEnv } from 'node:util';
 
 const hex = () => randomBytes(16).toString('hex');
 
-const twilioCredentials = ['ACCOUNT_SID', 'API_KEY', 'API_SECRET'];
+const twilioCredentials = ['ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'API_SECRET_FILE'];
 const vonageCredentials = [
   'VONAGE_APPLICATION_ID', 'API_APPLICATION_ID', 'VCR_API_APPLICATION_ID',
-  'VONAGE_PRIVATE_KEY', 'PRIVATE_KEY', 'VCR_PRIVATE_KEY', 'VONAGE_PRIVATE_KEY_PATH',
+  'VONAGE_PRIVATE_KEY', 'PRIVATE_KEY', 'VCR_PRIVATE_KEY', 'VONAGE_PRIVATE_KEY_FILE', 'VONAGE_PRIVATE_KEY_PATH',
 ];
 
 /**

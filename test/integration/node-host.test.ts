@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import {
   chatServiceSid, outgoingApplicationSid, twilioCredentials, videoSessionId, vonageApplicationId, vonageKeys,
 } from '../support/fixtures';
-import { baseEnv, buildDir, freePort, root, RunningServer, startNodeHost, startTwilioRun } from '../support/server';
+import { baseEnv, buildDir, freePort, root, runNodeHostToExit, RunningServer, startNodeHost, startTwilioRun } from '../support/server';
 import { decodeProtectedHeader, verifyTwilioToken, verifyVonageToken, without } from '../support/verify';
 
 const { privatePem, publicKey } = vonageKeys();
@@ -56,18 +56,6 @@ afterAll(async () => {
   rmSync(assetBuild, { recursive: true, force: true });
 });
 
-/** Runs the host to its exit, for configurations that must stop start-up. */
-function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(buildDir, 'host', 'server.js')], { env: baseEnv({ VCR_PORT: '65535', ...env }) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('start-up', () => {
   test.each([
     ['VCR_PRIVATE_KEY', { ...vcrEnv, VCR_PRIVATE_KEY: 'not a key' }, 'VCR_PRIVATE_KEY is not a PEM RSA private key.'],
@@ -77,7 +65,7 @@ describe('start-up', () => {
     ['AUTH_ISSUER', { ...vcrEnv, AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_AUDIENCE: 'app' }, 'Set AUTH_ISSUER in the environment or .env file.'],
     ['PORT', { PORT: 'eighty', VCR_PORT: '' }, 'PORT is not a TCP port between 1 and 65535.'],
   ])('a broken %s stops start-up with one line naming it, never its value', async (_name, env, detail) => {
-    const { code, stdout, stderr } = await runToExit(env);
+    const { code, stdout, stderr } = await runNodeHostToExit(env);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     const lines = stderr.split('\n').filter(Boolean);

@@ -6,7 +6,7 @@ import { asProblem, Problem } from '../problem';
 import { readTwilioConfig, TwilioConfig, twilioVariables } from '../twilio/config';
 import { readVonageConfig, vonageConfigured, VonageConfig } from '../vonage/config';
 import { ReadAsset } from '../vonage/private-key';
-import { Env, readVar } from './env';
+import { Env, isSet } from './env';
 
 export type { ReadAsset };
 export type Vendor = 'twilio' | 'vonage';
@@ -41,7 +41,7 @@ export interface Config {
 export function loadConfig(env: Env, readAsset: ReadAsset = () => undefined): Config {
   const vonage = settle(() => readVonageConfig(env, readAsset));
   const vendors: Vendor[] = [];
-  if (twilioVariables.some((name) => readVar(env, name) !== undefined)) vendors.push('twilio');
+  if (twilioVariables.some((name) => isSet(env, name))) vendors.push('twilio');
   if (vonageConfigured(env, readAsset)) vendors.push('vonage');
   return Object.freeze({
     cors: settle(() => readOriginPolicy(env)),

@@ -1,4 +1,4 @@
-import { Env, invalidConfig, missingConfig, readMatching, readVar } from '../config/env';
+import { Env, invalidConfig, missingConfig, readMatching, readVar, secretSource } from '../config/env';
 import { MemoryStore, MemoryStoreOptions } from './memory-store';
 import { defaultStatePrefix, openRedisStore, RedisStore } from './redis-store';
 
@@ -24,7 +24,7 @@ export function readStateConfig(env: Env): StateConfig {
   if (kind !== 'redis') throw invalidConfig('STATE_STORE', 'memory or redis');
   const url = readVar(env, 'REDIS_URL');
   if (url === undefined) throw missingConfig(['REDIS_URL']);
-  if (!isRedisUrl(url)) throw invalidConfig('REDIS_URL', 'a redis:// or rediss:// URL');
+  if (!isRedisUrl(url)) throw invalidConfig(secretSource(env, 'REDIS_URL'), 'a redis:// or rediss:// URL');
   const prefix = readMatching(env, 'STATE_PREFIX', /^[!-~]{1,100}$/, 'at most 100 printable ASCII characters without spaces')
     ?? defaultStatePrefix;
   return { kind, url, prefix };
