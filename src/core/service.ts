@@ -3,6 +3,7 @@ import { createLimiter, Limiter } from './limits/limiter';
 import { asProblem, Problem } from './problem';
 import type { MemoryStore } from './state/memory-store';
 import { openStateStore } from './state/config';
+import type { StoreHealthListener } from './state/health';
 import type { RedisStore } from './state/redis-store';
 
 /**
@@ -17,14 +18,20 @@ export interface Service {
   readonly limiter: Limiter | Problem;
 }
 
+/** What a host hands the service it starts: where the service reports what it sees. */
+export interface ServiceOptions {
+  /** Told when the shared store is lost and when it is back: the host logs it. */
+  onStoreHealth?: StoreHealthListener;
+}
+
 /**
  * Opens the configured store (Redis connects in the background, so this returns at once even
  * while Redis is down) and the limits counted in it.
  *
- * @example const service = startService(loadConfig(process.env));
+ * @example const service = startService(loadConfig(process.env), { onStoreHealth: (event) => log.write(event) });
  */
-export function startService(config: Config): Service {
-  const store = settle(() => openStateStore(use(config.state)));
+export function startService(config: Config, options: ServiceOptions = {}): Service {
+  const store = settle(() => openStateStore(use(config.state), { onHealth: options.onStoreHealth }));
   const limiter = settle(() => createLimiter(use(config.limits), use(store)));
   return { config, store, limiter };
 }

@@ -34,7 +34,7 @@ function main(): void {
   const log = new LogStream(process.stdout);
   const warning = openAccessWarning(config);
   if (warning !== undefined) log.write(warning);
-  const service = startService(config);
+  const service = startService(config, { onStoreHealth: (event) => log.write(event) });
   const readiness = createReadiness(service);
   const routes = buildRoutes(endpoints, assets);
   const server = createHostServer({ service, routes, readiness, log: (fields) => log.write(fields) });

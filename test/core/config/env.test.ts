@@ -89,7 +89,7 @@ describe('loadConfig with secrets in files', () => {
     expect(config.vendors).toEqual(['twilio']);
     expect(use(config.twilio).rest.apiSecret).toBe(twilioCredentials.API_SECRET);
     expect(use(config.auth)).toEqual({ mode: 'passcode', passcode: 'correct horse battery' });
-    expect(use(config.state)).toEqual({ kind: 'redis', url: 'redis://:pass@cache:6379', prefix: 'rtc-token-service:' });
+    expect(use(config.state)).toEqual({ kind: 'redis', url: 'redis://:pass@cache:6379', prefix: 'rtc-token-service:', timeoutMs: 1000 });
   });
 
   test('both forms set: the part that needs the secret holds the problem, and loadConfig still returns', () => {
