@@ -6,6 +6,7 @@ import { corsHeaders } from './cors';
 import { Limiter } from './limits/limiter';
 import { RateLimitStatus, rateLimitHeaders } from './limits/rate-limit-fields';
 import { LogFields } from './log';
+import type { TokenKind } from './metrics/metrics';
 import { asProblem, Problem } from './problem';
 import { jsonReply, problemReply, Reply } from './reply';
 import { readHeader, TokenRequest, withAliases } from './request/params';
@@ -21,8 +22,9 @@ export interface Outcome {
 /** A token endpoint: a request and the running service in, an outcome out, whatever host carries it. */
 export type Endpoint = (request: TokenRequest, service: Service) => Promise<Outcome>;
 
-/** A minted token: the answer's body and the fields its log line records. */
+/** A minted token: what kind it is, the answer's body and the fields its log line records. */
 export interface Issued {
+  kind: TokenKind;
   body: Record<string, unknown>;
   log: LogFields;
 }
@@ -38,7 +40,8 @@ export type Issuer = (request: TokenRequest, service: Service, caller: Caller, i
  * address's rate limit; the vendor's configuration (a broken deployment is never blamed on the
  * caller); caller authentication, with failures counted per address; the identity, with its own
  * rate limit; then the issuer. Any failure is the problem+json answer; a refused request mints
- * nothing. Every answer carries the `RateLimit` field of the limits it was counted against.
+ * nothing. Every answer carries the `RateLimit` field of the limits it was counted against; every
+ * token and every refusal is counted in the service's metrics.
  * `aliases` are other names the endpoint accepts for a parameter (see `withAliases`).
  *
  * @example export const vonageTokenEndpoint = tokenEndpoint('vonage', issueVonageToken);
@@ -62,9 +65,11 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
       limits.push(await limiter.consumeIdentity(identity));
       const minted = issue(request, service, caller, identity);
       const issued = minted instanceof Promise ? await minted : minted;
+      service.metrics.tokenIssued(vendor, issued.kind);
       return { reply: jsonReply(200, issued.body, { ...cors, ...rateLimitHeaders(limits) }), log: { outcome: 'issued', ...issued.log } };
     } catch (error) {
       const problem = asProblem(error);
+      service.metrics.tokenRefused(vendor, problem.code);
       return {
         reply: problemReply(problem, { ...cors, ...rateLimitHeaders(limits) }),
         log: {

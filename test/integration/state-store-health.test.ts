@@ -1,9 +1,11 @@
 import { twilioCredentials } from '../support/fixtures';
+import { parseExposition, sampleValue } from '../support/prometheus';
 import { RedisServer, startRedis, stopRedis } from '../support/redis';
 import { freePort, RunningServer, startNodeHost } from '../support/server';
 
 /** Far beyond any refusal, so an answer in a tenth of it cannot have waited for it. */
 const storeDeadlineMs = 10_000;
+const metricsToken = 'scrape-token-0c7d1e2f3a4b';
 
 let redis: RedisServer;
 let host: RunningServer;
@@ -11,7 +13,7 @@ let host: RunningServer;
 beforeAll(async () => {
   redis = await startRedis();
   host = await startNodeHost({
-    ...twilioCredentials, STATE_STORE: 'redis', REDIS_URL: redis.url, STATE_TIMEOUT_MS: String(storeDeadlineMs),
+    ...twilioCredentials, STATE_STORE: 'redis', REDIS_URL: redis.url, STATE_TIMEOUT_MS: String(storeDeadlineMs), METRICS_TOKEN: metricsToken,
   });
 }, 30000);
 afterAll(async () => {
@@ -34,6 +36,12 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
   }
 }
 
+/** `rtc_state_store_up` as the host's /metrics says it, which answers whether Redis does or not. */
+async function storeUp(): Promise<number> {
+  const response = await fetch(`${host.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+  return sampleValue(parseExposition(await response.text()), 'rtc_state_store_up');
+}
+
 /** A GET, with how long its answer took. */
 async function timedGet(url: string): Promise<{ response: Response; body: Record<string, unknown>; elapsedMs: number }> {
   const started = performance.now();
@@ -46,6 +54,7 @@ describe('the Node host through a Redis outage', () => {
   test('503 state_unavailable with Retry-After long before the store deadline, one line when lost, one when back', async () => {
     expect((await fetch(`${host.url}/token?identity=alice`)).status).toBe(200);
     expect(logLines(host, 'state_store_down')).toEqual([]);
+    expect(await storeUp()).toBe(1);
 
     await redis.stop();
     for (const path of ['/token?identity=alice', '/token?identity=bob', '/_/ready', '/token?identity=carol']) {
@@ -60,12 +69,14 @@ describe('the Node host through a Redis outage', () => {
       expect.objectContaining({ time: expect.any(String), level: 'warn', event: 'state_store_down', store: 'redis' }),
     ]);
     expect(logLines(host, 'state_store_up')).toEqual([]);
+    expect(await storeUp()).toBe(0);
 
     await redis.restart();
     await until(async () => (await fetch(`${host.url}/token?identity=alice`)).status === 200);
     await until(() => logLines(host, 'state_store_up').length > 0);
     expect(logLines(host, 'state_store_up')).toEqual([{ time: expect.any(String), level: 'info', event: 'state_store_up', store: 'redis' }]);
     expect(logLines(host, 'state_store_down')).toHaveLength(1);
+    expect(await storeUp()).toBe(1);
     expect(host.output()).not.toContain(String(redis.port));
   });
 

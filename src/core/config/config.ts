@@ -1,6 +1,7 @@
 import { AuthConfig, readAuthConfig } from '../auth/config';
 import { OriginPolicy, readOriginPolicy } from '../cors';
 import { LimitsConfig, readLimitsConfig } from '../limits/config';
+import { MetricsConfig, readMetricsConfig } from '../metrics/config';
 import { readStateConfig, StateConfig } from '../state/config';
 import { asProblem, Problem } from '../problem';
 import { readTwilioConfig, TwilioConfig, twilioVariables } from '../twilio/config';
@@ -25,6 +26,8 @@ export interface Config {
   readonly state: Part<StateConfig>;
   /** Abuse limits, and how many proxies' `X-Forwarded-For` entries to trust: `RATE_LIMIT_*`, `TRUST_PROXY`. */
   readonly limits: Part<LimitsConfig>;
+  /** Whether the Node host serves `/metrics`, and to whom: `METRICS_TOKEN`. */
+  readonly metrics: Part<MetricsConfig>;
   readonly twilio: Part<TwilioConfig>;
   readonly vonage: Part<VonageConfig>;
   /** The vendors this deployment is set up for: any of their variables set (or the Vonage key as a private asset). */
@@ -48,6 +51,7 @@ export function loadConfig(env: Env, readAsset: ReadAsset = () => undefined): Co
     auth: settle(() => readAuthConfig(env, vonage)),
     state: settle(() => readStateConfig(env)),
     limits: settle(() => readLimitsConfig(env)),
+    metrics: settle(() => readMetricsConfig(env)),
     twilio: settle(() => readTwilioConfig(env)),
     vonage,
     vendors: Object.freeze(vendors),
@@ -66,11 +70,12 @@ export function use<T>(part: Part<T>): T {
 
 /**
  * What keeps a configuration from serving: a broken ALLOWED_ORIGINS, AUTH_*, STATE_* or limit
- * breaks every endpoint, and a vendor that is set up but broken breaks its own. A vendor nobody
- * set up is not a problem here; its endpoint answers `config_missing`.
+ * breaks every endpoint, a broken METRICS_TOKEN the Node host's `/metrics`, and a vendor that is
+ * set up but broken its own endpoint. A vendor nobody set up is not a problem here; its endpoint
+ * answers `config_missing`.
  */
 export function configProblems(config: Config): Problem[] {
-  const shared = [config.cors, config.auth, config.state, config.limits];
+  const shared = [config.cors, config.auth, config.state, config.limits, config.metrics];
   const parts: Array<Part<unknown>> = [...shared, ...config.vendors.map((vendor) => config[vendor])];
   return parts.filter((part): part is Problem => part instanceof Problem);
 }

@@ -1,6 +1,7 @@
 import { Caller } from '../auth/caller';
 import { use } from '../config/config';
 import { Issued, isoSeconds, tokenEndpoint } from '../endpoint';
+import type { Metrics } from '../metrics/metrics';
 import { Problem } from '../problem';
 import { validateRoomName } from '../request/identity';
 import { readBooleanParam, readListParam, readParam, TokenRequest } from '../request/params';
@@ -31,7 +32,7 @@ function issueTwilioToken(request: TokenRequest, service: Service, caller: Calle
   const spec = { identity, ttl, grants, room };
   // Only when asked: the REST client loads and Twilio is called for these requests alone.
   if (room !== undefined && (createRoom || createConversation)) {
-    return prepareRoom(config, room, identity, chatServiceSid).then((joined) => mintFor(config, spec, joined));
+    return prepareRoom(config, room, identity, chatServiceSid, service.metrics).then((joined) => mintFor(config, spec, joined));
   }
   return mintFor(config, spec, undefined);
 }
@@ -41,6 +42,7 @@ function mintFor(config: TwilioConfig, spec: { identity: string; ttl: number; gr
   const { identity, ttl, grants, room } = spec;
   const { token, expiresAt } = mintTwilioToken(config, spec);
   return {
+    kind: 'access',
     body: {
       token, identity, grants, ttl, expires_at: isoSeconds(expiresAt),
       // Twilio's reference apps read room_type; without a fetch it is the type rooms are created with.
@@ -78,13 +80,15 @@ interface Joined {
   conversationSid?: string;
 }
 
-async function prepareRoom(config: TwilioConfig, room: string, identity: string, chatServiceSid: string | undefined): Promise<Joined> {
+async function prepareRoom(
+  config: TwilioConfig, room: string, identity: string, chatServiceSid: string | undefined, metrics: Metrics,
+): Promise<Joined> {
   const { ensureRoom } = await import('./rooms');
-  const { sid: roomSid, type: roomType } = await ensureRoom(config.rest, room, config.roomType);
+  const { sid: roomSid, type: roomType } = await ensureRoom(config.rest, room, config.roomType, metrics);
   if (chatServiceSid === undefined) return { roomSid, roomType };
   const { ensureConversation, addParticipant } = await import('./conversations');
-  const conversation = await ensureConversation(config.rest, chatServiceSid, roomSid);
-  await addParticipant(config.rest, chatServiceSid, conversation.sid, identity);
+  const conversation = await ensureConversation(config.rest, chatServiceSid, roomSid, metrics);
+  await addParticipant(config.rest, chatServiceSid, conversation.sid, identity, metrics);
   return { roomSid, roomType, conversationSid: conversation.sid };
 }
 

@@ -1,4 +1,5 @@
-import { fetchOrCreate, twilioPathSegment, twilioRestClient, TwilioRestOptions } from './rest';
+import { Metrics, noMetrics } from '../metrics/metrics';
+import { fetchOrCreate, twilioPathSegment, twilioRestClient, TwilioRestOptions, twilioTimer } from './rest';
 
 /** Video room types; Twilio recommends `group` and deprecates the others. */
 export type RoomType = 'group' | 'group-small' | 'peer-to-peer' | 'go';
@@ -17,17 +18,20 @@ const roomExists = 53113;
 /**
  * The in-progress Video room with this unique name, created with `roomType` when there is none.
  * Rejects with `upstream_error` or `upstream_unavailable`, or `param_invalid` for a name that
- * cannot be a URL path segment (`.` or `..`).
+ * cannot be a URL path segment (`.` or `..`). Each REST request is counted in `metrics`.
  *
  * @example await ensureRoom(options, 'standup', 'group') // { sid: 'RM…', type: 'group' }
  */
-export async function ensureRoom(options: TwilioRestOptions, uniqueName: string, roomType: RoomType): Promise<Room> {
+export async function ensureRoom(
+  options: TwilioRestOptions, uniqueName: string, roomType: RoomType, metrics: Metrics = noMetrics,
+): Promise<Room> {
   const rooms = twilioRestClient(options).video.v1.rooms;
   const segment = twilioPathSegment('room', uniqueName);
+  const timed = twilioTimer(metrics, 'twilio_video');
   const room = await fetchOrCreate(
     'room', roomExists,
-    () => rooms(segment).fetch(),
-    () => rooms.create({ uniqueName, type: roomType }),
+    () => timed(() => rooms(segment).fetch()),
+    () => timed(() => rooms.create({ uniqueName, type: roomType })),
   );
   return { sid: room.sid, type: room.type };
 }

@@ -46,6 +46,7 @@ async function issueClientToken(service: Service, config: VonageConfig, params: 
   const { token, expiresAt } = await mintVonageClientToken(config, identity, ttl);
   const acl = Object.keys(config.acl.paths);
   return {
+    kind: 'client',
     body: {
       token, identity, kind: 'client', ttl, expires_at: isoSeconds(expiresAt), application_id: config.applicationId, acl,
       ...(userId === undefined ? {} : { user_id: userId }),
@@ -65,6 +66,7 @@ async function issueVideoToken(service: Service, config: VonageConfig, params: P
   const sessionId = given ?? await roomSession(service, config, room!);
   const { token, expiresAt } = await mintVonageVideoToken(config, { sessionId, role, ttl, data });
   return {
+    kind: 'video',
     body: {
       token, identity, kind: 'video', ttl, expires_at: isoSeconds(expiresAt), application_id: config.applicationId,
       session_id: sessionId, role, ...(room === undefined ? {} : { room }),
@@ -112,14 +114,14 @@ function readRole(config: VonageConfig, params: Params, caller: Caller): VideoRo
 async function roomSession(service: Service, config: VonageConfig, room: string): Promise<string> {
   const { sessionForRoom } = await import('./sessions');
   const { videoHost, mediaMode, roomTtlSeconds, timeoutMs } = config.upstream;
-  return sessionForRoom({ store: use(service.store), config, videoHost, mediaMode, roomTtlSeconds, timeoutMs }, room);
+  return sessionForRoom({ store: use(service.store), config, videoHost, mediaMode, roomTtlSeconds, timeoutMs, metrics: service.metrics }, room);
 }
 
 /** The Vonage user named after the identity, created with @vonage/users unless the store knows it. */
 async function provisionUser(service: Service, config: VonageConfig, identity: string): Promise<string> {
   const { ensureUser } = await import('./users');
   const { apiHost, timeoutMs } = config.upstream;
-  return ensureUser({ store: use(service.store), config, apiHost, timeoutMs }, identity);
+  return ensureUser({ store: use(service.store), config, apiHost, timeoutMs, metrics: service.metrics }, identity);
 }
 
 export const vonageTokenEndpoint = tokenEndpoint('vonage', issueVonageToken);

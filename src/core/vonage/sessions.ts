@@ -1,3 +1,4 @@
+import type { Metrics } from '../metrics/metrics';
 import { Problem } from '../problem';
 import type { StateStore } from '../state/store';
 import type { AppCredentials } from './app-jwt';
@@ -16,6 +17,8 @@ export interface SessionDeps {
   /** How long a room keeps its session once created. */
   roomTtlSeconds: number;
   timeoutMs: number;
+  /** Where each request to Vonage is counted. */
+  metrics?: Metrics;
 }
 
 /**
@@ -31,7 +34,9 @@ export function sessionForRoom(deps: SessionDeps, room: string): Promise<string>
 
 async function createSession(deps: SessionDeps): Promise<string> {
   const { Video, MediaMode, ArchiveMode } = require('@vonage/video') as typeof import('@vonage/video');
-  const video = vonageClient(Video, deps.config, { videoHost: deps.videoHost, timeoutMs: deps.timeoutMs });
+  const video = vonageClient(Video, deps.config, {
+    videoHost: deps.videoHost, timeoutMs: deps.timeoutMs, metrics: deps.metrics, upstream: 'vonage_video',
+  });
   const session = await callVonage('the Video session request', deps.timeoutMs, () => video.createSession({
     mediaMode: deps.mediaMode === 'relayed' ? MediaMode.RELAYED : MediaMode.ROUTED,
     // Recording stays the application's decision, made per session through the Archive API.

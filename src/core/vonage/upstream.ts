@@ -1,4 +1,5 @@
 import type { AuthInterface } from '@vonage/auth';
+import { Metrics, noMetrics, statusClass, timeUpstream, Upstream, UpstreamOutcome } from '../metrics/metrics';
 import { Problem } from '../problem';
 import { AppCredentials, appJwt } from './app-jwt';
 
@@ -14,6 +15,9 @@ export interface UpstreamOptions {
   apiHost?: string;
   /** The deadline for one call: signing, connecting, sending and reading the answer. */
   timeoutMs: number;
+  /** Where each request is counted, under `upstream`. */
+  metrics?: Metrics;
+  upstream: Upstream;
 }
 
 /** The options of @vonage/server-client's `Client` this service sets. */
@@ -42,15 +46,16 @@ type FetchAnswerClass = new (body: Buffer | null, init: { status: number; status
 
 /**
  * A Vonage SDK client (`Video`, `Users`) that signs with the service's KeyObject, gives up after
- * `timeoutMs` and reads at most `maxAnswerBytes` of an answer. server-client's debug log
- * (DEBUG=vonage:server-client, or vonage*) prints every request's headers, bearer token included.
+ * `timeoutMs`, reads at most `maxAnswerBytes` of an answer and counts each request in `metrics`.
+ * server-client's debug log (DEBUG=vonage:server-client, or vonage*) prints every request's
+ * headers, bearer token included.
  *
  * @example
  * const { Video } = require('@vonage/video');
- * await vonageClient(Video, config, { timeoutMs: 5000 }).createSession();
+ * await vonageClient(Video, config, { timeoutMs: 5000, upstream: 'vonage_video' }).createSession();
  */
 export function vonageClient<C>(Sdk: SdkClass<C>, credentials: AppCredentials, options: UpstreamOptions): C {
-  const Limited = withAnswerLimit(Sdk);
+  const Limited = withAnswerLimit(Sdk, options.metrics ?? noMetrics, options.upstream);
   // server-client's `timeout` aborts the fetch through an AbortSignal that stays armed while the
   // answer is parsed, so it bounds the body read too.
   return new Limited(appAuth(credentials), { videoHost: options.videoHost, apiHost: options.apiHost, timeout: options.timeoutMs });
@@ -74,14 +79,22 @@ function appAuth(credentials: AppCredentials): AuthInterface {
 }
 
 /**
- * The SDK class with a size limit on answers. server-client passes fetch no size limit and has no
- * setting for one; every answer reaches its `parseResponse` hook, so the body is read there up to
- * the limit and the SDK parses a copy that holds it.
+ * The SDK class with a size limit on answers, each request counted. server-client passes fetch no
+ * size limit and has no setting for one; every answer reaches its `parseResponse` hook, so the
+ * body is read there up to the limit and the SDK parses a copy that holds it. Every request,
+ * whatever the method, goes through its `sendRequest`, from signing to the parsed answer.
  */
-function withAnswerLimit<C>(Sdk: SdkClass<C>): SdkClass<C> {
-  // `parseResponse` is protected and typed per server-client version; the override needs only this much.
-  const Base = Sdk as unknown as new (...args: any[]) => { parseResponse(request: unknown, answer: FetchAnswer): Promise<unknown> };
+function withAnswerLimit<C>(Sdk: SdkClass<C>, metrics: Metrics, upstream: Upstream): SdkClass<C> {
+  // Both hooks are protected and typed per server-client version; the overrides need only this much.
+  const Base = Sdk as unknown as new (...args: any[]) => {
+    sendRequest(request: unknown): Promise<unknown>;
+    parseResponse(request: unknown, answer: FetchAnswer): Promise<unknown>;
+  };
   class Limited extends Base {
+    override sendRequest(request: unknown): Promise<unknown> {
+      return timeUpstream(metrics, upstream, vonageOutcome, () => super.sendRequest(request));
+    }
+
     override async parseResponse(request: unknown, answer: FetchAnswer): Promise<unknown> {
       return super.parseResponse(request, await bufferedAnswer(answer));
     }
@@ -124,6 +137,16 @@ export async function callVonage<T>(what: string, timeoutMs: number, exchange: (
   } catch (error) {
     throw await upstreamProblem(error, what, timeoutMs);
   }
+}
+
+/** How a failed request ended, in the terms {@link upstreamProblem} uses to answer it. */
+function vonageOutcome(error: unknown): UpstreamOutcome {
+  if (error instanceof Problem) return 'bad_answer';
+  const answer = errorAnswer(error);
+  if (answer) return answer.ok ? 'bad_answer' : statusClass(answer.status);
+  const { name } = (error ?? {}) as { name?: unknown };
+  if (name === 'AbortError') return 'timeout';
+  return name === 'FetchError' || name === 'TypeError' ? 'unreachable' : 'error';
 }
 
 /** The HTTP status of Vonage's answer carried by an SDK error (@vonage/vetch's VetchError), if any. */

@@ -1,3 +1,4 @@
+import type { Metrics } from '../metrics/metrics';
 import { Problem } from '../problem';
 import type { StateStore } from '../state/store';
 import type { AppCredentials } from './app-jwt';
@@ -11,6 +12,8 @@ export interface UserDeps {
   apiHost?: string;
   /** One deadline for the whole exchange, a create and, for an existing user, the lookup. */
   timeoutMs: number;
+  /** Where each request to Vonage is counted. */
+  metrics?: Metrics;
 }
 
 /**
@@ -33,7 +36,9 @@ export function ensureUser(deps: UserDeps, name: string): Promise<string> {
 async function createOrFindUser(deps: UserDeps, name: string): Promise<string> {
   const { Users } = require('@vonage/users') as typeof import('@vonage/users');
   const deadline = Date.now() + deps.timeoutMs;
-  const users = () => vonageClient(Users, deps.config, { apiHost: deps.apiHost, timeoutMs: Math.max(1, deadline - Date.now()) });
+  const users = () => vonageClient(Users, deps.config, {
+    apiHost: deps.apiHost, timeoutMs: Math.max(1, deadline - Date.now()), metrics: deps.metrics, upstream: 'vonage_users',
+  });
   const id = await callVonage('the Users request', deps.timeoutMs, async () => {
     try {
       return (await users().createUser({ name })).id;

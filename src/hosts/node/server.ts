@@ -4,6 +4,7 @@ import { Config, use } from '../../core/config/config';
 import { allowedMethods, corsHeaders, preflightHeaders } from '../../core/cors';
 import { LogFields } from '../../core/log';
 import { asProblem, Problem } from '../../core/problem';
+import { checkMetricsAccess } from '../../core/metrics/access';
 import { jsonReply, problemReply, Reply } from '../../core/reply';
 import { Params, readHeader } from '../../core/request/params';
 import { answerClientError } from './client-error';
@@ -11,6 +12,7 @@ import { readBody } from './request-body';
 import { clientIp } from '../../core/request/client-ip';
 import { mergeParams, parseBody, parseQuery } from '../../core/request/parse';
 import { Service } from '../../core/service';
+import type { HostMetrics } from './metrics';
 import { Route } from './routes';
 import { sendAsset } from './static-asset';
 
@@ -20,6 +22,8 @@ export interface HostApp {
   routes: ReadonlyMap<string, Route>;
   readiness: () => Promise<Reply>;
   log: (fields: LogFields) => void;
+  /** With `METRICS_TOKEN`: the series `/metrics` serves to a scraper that sends the token. */
+  metrics?: { series: HostMetrics; token: string };
 }
 
 /** The methods Twilio's runtime routes to Functions; the same ones here. */
@@ -32,9 +36,10 @@ const routedMethods = new Set(['GET', 'POST', 'OPTIONS']);
 const requestTimeoutMs = 30_000;
 
 /**
- * The Node host's HTTP server: maps each request to an endpoint of the core, an asset or a probe,
- * answers preflights and every refusal in the endpoints' problem+json format, and writes one log
- * line per request, with the token fields on token routes.
+ * The Node host's HTTP server: maps each request to an endpoint of the core, an asset, a probe or
+ * the metrics, answers preflights and every refusal in the endpoints' problem+json format, and
+ * writes one log line per request, with the token fields on token routes. With metrics on, each
+ * request is timed by route (a path of the route table, else `other`) and status class.
  */
 export function createHostServer(app: HostApp): Server {
   const { config } = app.service;
@@ -45,12 +50,16 @@ export function createHostServer(app: HostApp): Server {
     const target = requestTarget(req.url ?? '/');
     const fields: Record<string, unknown> = {};
     // 'close' follows every answer, and a client that leaves early too: one line either way.
-    res.on('close', () => app.log({
-      event: 'http', method: req.method, path: target.path, status: res.headersSent ? res.statusCode : null,
-      duration_ms: Math.round((performance.now() - started) * 100) / 100,
-      ...fields,
-      ...(res.writableFinished ? {} : { aborted: true }),
-    }));
+    res.on('close', () => {
+      const ms = performance.now() - started;
+      app.metrics?.series.httpRequest(app.routes.has(target.path) ? target.path : 'other', res.headersSent ? res.statusCode : undefined, ms / 1000);
+      app.log({
+        event: 'http', method: req.method, path: target.path, status: res.headersSent ? res.statusCode : null,
+        duration_ms: Math.round(ms * 100) / 100,
+        ...fields,
+        ...(res.writableFinished ? {} : { aborted: true }),
+      });
+    });
     handle(req, res, target, app, fields, trustedHops).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) {
         res.destroy();
@@ -106,6 +115,8 @@ async function handle(
       return send(res, await app.readiness());
     case 'asset':
       return sendAsset(res, route.file);
+    case 'metrics':
+      return sendMetrics(req, res, app.metrics!);
     case 'endpoint': {
       let params: Params;
       try {
@@ -113,7 +124,10 @@ async function handle(
       } catch (error) {
         // Refused before the endpoint saw it, but a refused token request all the same (a client
         // that left mid-body refused nothing).
-        if (error instanceof Problem) fields.outcome = 'refused';
+        if (error instanceof Problem) {
+          fields.outcome = 'refused';
+          app.service.metrics.tokenRefused(route.vendor, error.code);
+        }
         throw error;
       }
       // Loaded at start-up: awaiting a value that is already there would cost a turn per request.
@@ -125,6 +139,14 @@ async function handle(
       return send(res, outcome.reply);
     }
   }
+}
+
+/** The exposition, for a scraper that sends the token; anyone else gets the 401 problem. */
+async function sendMetrics(req: IncomingMessage, res: ServerResponse, metrics: NonNullable<HostApp['metrics']>): Promise<void> {
+  checkMetricsAccess(req.headers, metrics.token);
+  const { contentType, text } = await metrics.series.scrape();
+  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
 }
 
 /** Writes a reply in one go; 204 carries no body by definition. */
