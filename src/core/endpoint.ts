@@ -7,7 +7,7 @@ import { Limiter } from './limits/limiter';
 import { RateLimitStatus, rateLimitHeaders } from './limits/rate-limit-fields';
 import { LogFields } from './log';
 import type { TokenKind } from './metrics/metrics';
-import { asProblem, Problem } from './problem';
+import { asProblem, Problem, ProblemCode } from './problem';
 import { jsonReply, problemReply, Reply } from './reply';
 import { readHeader, TokenRequest, withAliases } from './request/params';
 import { Service } from './service';
@@ -81,6 +81,17 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
     }
   };
 }
+
+/**
+ * What any token endpoint may refuse with, whatever its parameters, in the order of its steps:
+ * the address's limit, the vendor's configuration, caller authentication (with its grants claim),
+ * the identity's limit, the shared store it is counted in; anything unexpected. For the API
+ * description, beside the pipeline it describes.
+ */
+export const pipelineRefusals: readonly ProblemCode[] = [
+  'rate_limited', 'config_missing', 'config_invalid', 'auth_required', 'auth_invalid', 'auth_unavailable',
+  'identity_mismatch', 'grant_forbidden', 'state_unavailable', 'internal_error',
+];
 
 /**
  * Authenticates with the attempt counted as a failure before it is judged, so parallel guesses

@@ -12,7 +12,7 @@ import type { RoomType } from './rooms';
 const restTimeoutMs = 5_000;
 
 /** Twilio's maximum Access Token lifetime: 24 hours. */
-const twilioMaxTtl = 86400;
+export const twilioMaxTtl = 86400;
 
 /** What `/token` needs to mint. */
 export interface TwilioConfig {

@@ -8,7 +8,7 @@ import { readVonageUpstreamConfig, VonageUpstreamConfig, vonageUpstreamVariables
 
 /** Vonage's own default token lifetime (15 minutes) and the cap: 24 hours. */
 const vonageDefaultTtl = 900;
-const vonageMaxTtl = 86400;
+export const vonageMaxTtl = 86400;
 
 /** libuv's default thread pool size: Node runs asynchronous RSA signatures there. */
 const defaultThreadPoolSize = 4;

@@ -10,11 +10,11 @@ import { VonageConfig, VideoRole, videoRoles } from './config';
 import { mintVonageClientToken, mintVonageVideoToken } from './mint';
 
 /** Video session ids are URL-safe base64 with `~`, `-` and `_` separators. */
-const sessionIdPattern = /^[A-Za-z0-9_~.+/=-]{1,512}$/;
+export const sessionIdPattern = /^[A-Za-z0-9_~.+/=-]{1,512}$/;
 /** Parameters that only mean something for `kind=video`. */
 const videoParams = ['session_id', 'room', 'role', 'data'];
 /** Vonage's limit for a Video connection's data, which here holds the identity and the caller's data. */
-const maxConnectionData = 1000;
+export const maxConnectionData = 1000;
 
 /**
  * `/vonage-token`: a Client SDK token (`kind=client`, the default) carrying the server's ACL, for
