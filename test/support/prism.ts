@@ -27,13 +27,30 @@ const stopGraceMs = 5_000;
  *
  * @example const video = await startPrism(twilioSpecs.video); … await video.stop();
  */
-export async function startPrism(spec: string): Promise<RunningPrism> {
+export function startPrism(spec: string): Promise<RunningPrism> {
+  return launchPrism(['mock', '--errors', spec]);
+}
+
+/**
+ * Prism's validating proxy in front of a live server: each request is checked against the
+ * description (unless `validateRequest` is false) and forwarded, and each answer is checked too.
+ * With `--errors`, a violation replaces the answer with Prism's own problem
+ * (`https://stoplight.io/prism/errors#…`, 422 for a request, 500 for an answer) and an
+ * `sl-violations` header naming each failing field. Prism adds no CORS headers of its own here.
+ *
+ * @example const proxy = await startPrismProxy('build/assets/openapi.json', host.url);
+ */
+export function startPrismProxy(spec: string, upstream: string, options: { validateRequest?: boolean } = {}): Promise<RunningPrism> {
+  return launchPrism(['proxy', '--errors', '--cors=false', `--validate-request=${options.validateRequest ?? true}`, spec, upstream]);
+}
+
+async function launchPrism(command: string[]): Promise<RunningPrism> {
   const port = await freePort();
   const prism = require.resolve('@stoplight/prism-cli/dist/index.js');
   // Its own process group, so stop() ends whatever Prism forked as well.
   const child = spawn(
     process.execPath,
-    [prism, 'mock', '--errors', spec, '--host', '127.0.0.1', '--port', String(port)],
+    [prism, ...command, '--host', '127.0.0.1', '--port', String(port)],
     { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
