@@ -23,6 +23,9 @@ const secretFiles: ReadonlyMap<string, readonly string[]> = new Map([
   ['VONAGE_PRIVATE_KEY', ['VONAGE_PRIVATE_KEY_FILE', 'VONAGE_PRIVATE_KEY_PATH']],
 ]);
 
+/** Every variable that names a file holding a secret, for hosts that cannot read local files. */
+export const secretFileVariables: readonly string[] = [...secretFiles.values()].flat();
+
 /**
  * A variable's value, or undefined when it is unset or blank: Twilio's console and `.env` files
  * both save empty strings for variables a user cleared. A secret may come from the file its
