@@ -143,6 +143,7 @@ describe('npm run deploy against a stand-in for Twilio', () => {
       { path: '/assets/app.js', visibility: 'public' },
       { path: '/assets/index.html', visibility: 'public' },
       { path: '/assets/style.css', visibility: 'public' },
+      { path: '/openapi.json', visibility: 'public' },
       { path: '/vonage-private.key', visibility: 'private' },
     ]);
     const content = (path: string) => versions.find((version) => version.path === path)!.content.toString();
@@ -179,7 +180,7 @@ describe('npm run deploy against a stand-in for Twilio', () => {
     const { services, environments, functions, assets, builds, variables, deployments } = standIn.state;
     expect(services).toEqual([serviceBefore]);
     expect(environments).toHaveLength(1);
-    expect([functions.length, assets.length]).toEqual([2, 4]);
+    expect([functions.length, assets.length]).toEqual([2, 5]);
     expect(builds).toHaveLength(2);
     expect(environments[0].buildSid).toBe(builds[1].sid);
     expect(deployments.map((deployment) => deployment.buildSid)).toEqual([builds[0].sid, builds[1].sid]);
@@ -196,7 +197,7 @@ describe('npm run deploy against a stand-in for Twilio', () => {
     expect(checked.filter((line) => / Request received$/.test(line)).length).toBe(apiCalls.length);
     expect(proxy.connections().every((target) => ['serverless.twilio.com:443', 'serverless-upload.twilio.com:443'].includes(target))).toBe(true);
     const uploads = standIn.requests.filter((request) => /\/Versions$/.test(request.path) && request.method === 'POST');
-    expect(uploads.length).toBe(12);
+    expect(uploads.length).toBe(14);
     expect(new Set(uploads.map((request) => request.host))).toEqual(new Set(['serverless-upload.twilio.com']));
     expect(standIn.requests.filter((request) => request.host === 'serverless-upload.twilio.com')).toEqual(uploads);
   });
