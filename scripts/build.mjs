@@ -94,6 +94,19 @@ if (existsSync(join(root, 'assets'))) {
     filter: (path) => !relative(root, path).split(/[\/]/).some((part) => part.startsWith('.')),
   });
 }
+// The browser module apps import (TokenSource and the SDK adapters), served at /rtc-token-client.js.
+// Readable, not minified: developers read what they import; it is small either way. ES2022 keeps
+// private fields native (every browser since 2021), where ES2020 would emulate them with WeakMaps.
+await build({
+  entryPoints: [join(root, 'web', 'rtc-token-client.ts')],
+  outfile: join(out, 'assets', 'rtc-token-client.js'),
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'esm',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 // The page's script, compiled for browsers into the assets it is served with.
 await build({
   entryPoints: [join(root, 'web', 'app.ts')],
@@ -112,4 +125,4 @@ await build({
 const { openApiDocument } = await loadModule('src', 'core', 'openapi', 'document.ts');
 writeFileSync(join(out, 'assets', 'openapi.json'), `${JSON.stringify(openApiDocument(), null, 2)}\n`);
 
-console.log(`built ${relative(root, out) || '.'}: functions/, assets/ (with openapi.json), host/server.js, start/start.js, deploy/deploy.js and cli/rtc-token.js`);
+console.log(`built ${relative(root, out) || '.'}: functions/, assets/ (with rtc-token-client.js and openapi.json), host/server.js, start/start.js, deploy/deploy.js and cli/rtc-token.js`);

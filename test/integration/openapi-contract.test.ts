@@ -40,7 +40,9 @@ beforeAll(async () => {
   host = await startNodeHost({
     ...twilioCredentials, SERVICE_SID: chatServiceSid, ...vonageEnv(),
     AUTH_MODE: 'passcode', AUTH_PASSCODE: passcode, METRICS_TOKEN: metricsToken, ALLOWED_ORIGINS: listedOrigin,
-    STATE_STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT_IDENTITY: '3', RATE_LIMIT_IP: '0',
+    // One address sends the whole battery, a flood included: only the identity limit is left on, to be met.
+    // (Each authentication is counted as a failure until judged, so a burst over the failure limit is refused.)
+    STATE_STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT_IDENTITY: '3', RATE_LIMIT_IP: '0', RATE_LIMIT_AUTH_FAILURES: '0',
     TWILIO_VIDEO_BASE_URL: twilioVideo.url, VONAGE_VIDEO_HOST: vonage.url, VONAGE_API_HOST: vonage.url, VONAGE_USER_PROVISION: 'true',
   });
   [strict, answersOnly] = await Promise.all([
@@ -95,7 +97,12 @@ describe('valid requests obey the description, both ways', () => {
     { what: 'the liveness probe', path: '/_/health' },
     { what: 'the readiness probe', path: '/_/ready' },
     { what: 'the metrics', path: '/metrics', init: { headers: { authorization: `Bearer ${metricsToken}` } } },
-    { what: 'the description itself', path: '/openapi.json' },
+    { what: 'the description itself', path: '/openapi.json', init: { headers: { origin: listedOrigin } } },
+    { what: "the iOS Voice quickstart's request: the bare token", path: '/accessToken?identity=valid-11' },
+    { what: "the Android Voice quickstart's request, a platform named", path: '/access-token?identity=valid-12&platform=web' },
+    { what: 'a platform for the push credentials', path: '/token?identity=valid-13&platform=ios' },
+    { what: 'what this deployment serves', path: '/about', init: { headers: { origin: listedOrigin } } },
+    { what: 'the browser module', path: '/rtc-token-client.js', init: { headers: { origin: listedOrigin } } },
   ])('$what', async ({ path, init, status = 200 }) => {
     expect(await judge(strict, path, init)).toEqual({ status, violations: [] });
   });
@@ -124,6 +131,8 @@ describe("the service's refusals obey the description", () => {
     { what: 'video parameters on a client token', path: '/vonage-token?identity=refused-17&role=publisher', status: 400, code: 'param_invalid' },
     { what: 'no credentials', path: '/token?identity=refused-18', init: { headers: { authorization: '' } }, status: 401, code: 'auth_required' },
     { what: 'a wrong passcode', path: '/token?identity=refused-19', init: { headers: { authorization: 'Bearer not-the-passcode' } }, status: 401, code: 'auth_invalid' },
+    { what: 'a quickstart request without an identity: problem+json, not text', path: '/accessToken', status: 400, code: 'identity_missing' },
+    { what: 'an unknown platform', path: '/token?identity=refused-23&platform=windows', status: 400, code: 'param_invalid' },
     { what: 'a wrong metrics token', path: '/metrics', init: { headers: { authorization: 'Bearer not-the-metrics-token' } }, status: 401, code: 'auth_invalid' },
   ])('$what', async ({ path, init, status, code }) => {
     expect(await judge(answersOnly, path, init)).toEqual({ status, code, violations: [] });

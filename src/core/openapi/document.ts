@@ -1,16 +1,20 @@
-import { allowedMethods, allowedRequestHeaders } from '../cors';
+import { aboutApi } from '../about';
+import { allowedMethods, allowedRequestHeaders, exposedHeaders } from '../cors';
 import { pipelineRefusals } from '../endpoint';
 import { endpoints } from '../endpoints';
 import { problemCodes, ProblemCode, problemEntry } from '../problem';
-import { twilioTokenApi } from '../twilio/api';
+import { quickstartTokenApi, twilioTokenApi } from '../twilio/api';
 import { vonageTokenApi } from '../vonage/api';
 import type { EndpointSpec, JsonSchema, ParamSpec } from './spec';
 import packageJson from '../../../package.json';
 
-/** Every token endpoint's description, by its path in the endpoint table. */
+/** Every endpoint's description, by its path in the endpoint table. */
 const endpointSpecs: Readonly<Record<string, EndpointSpec>> = {
   '/token': twilioTokenApi,
   '/vonage-token': vonageTokenApi,
+  '/accessToken': quickstartTokenApi,
+  '/access-token': quickstartTokenApi,
+  '/about': aboutApi,
 };
 
 /**
@@ -70,7 +74,11 @@ export function openApiDocument(): JsonSchema {
       '/_/health': healthPath(),
       '/_/ready': readyPath(),
       '/metrics': metricsPath(),
-      '/openapi.json': { get: { summary: 'This description', operationId: 'openApi', responses: { 200: jsonAnswer('This document.', { type: 'object' }) } } },
+      '/openapi.json': assetPath('openApi', 'This description', 'application/json', { type: 'object' }),
+      '/rtc-token-client.js': assetPath(
+        'tokenClient', 'TokenSource and the SDK adapters: a browser ES module, without dependencies, to import from pages ALLOWED_ORIGINS lists',
+        'text/javascript', { type: 'string' },
+      ),
     },
     components: {
       ...components,
@@ -90,7 +98,10 @@ interface Components {
   responses: Record<string, JsonSchema>;
 }
 
-/** GET, POST and the preflight of one token endpoint, its parameters, answer and refusals put in `components`. */
+/**
+ * GET, POST (for an endpoint that takes parameters) and the preflight of one endpoint of the
+ * table, its parameters, answer and refusals put in `components`.
+ */
 function tokenPath(path: string, spec: EndpointSpec, components: Components): JsonSchema {
   const name = operationName(path);
   const query = spec.params.filter((param) => !param.bodyOnly).flatMap(queryParameters).map((parameter) => {
@@ -98,30 +109,32 @@ function tokenPath(path: string, spec: EndpointSpec, components: Components): Js
     components.parameters[key] = parameter;
     return { $ref: `#/components/parameters/${key}` };
   });
-  components.schemas[`${name}Answer`] = spec.answer;
-  const codes = unique([...spec.params.flatMap((param) => param.refusals), ...spec.refusals, ...pipelineRefusals, ...requestRefusals]);
-  const refusals = Object.fromEntries(Object.entries(problemResponses(codes, answerHeaders())).map(([status, response]) => {
-    components.responses[`${name}${status}`] = response;
-    return [status, { $ref: `#/components/responses/${name}${status}` }];
+  components.schemas[`${name}_answer`] = spec.answer.schema;
+  const codes = unique<ProblemCode>(spec.tokenPipeline
+    ? [...spec.params.flatMap((param) => param.refusals), ...spec.refusals, ...pipelineRefusals, ...requestRefusals]
+    : [...spec.refusals, ...requestRefusals, 'internal_error']);
+  const headers = answerHeaders(spec.tokenPipeline);
+  const refusals = Object.fromEntries(Object.entries(problemResponses(codes, headers)).map(([status, response]) => {
+    components.responses[`${name}_${status}`] = response;
+    return [status, { $ref: `#/components/responses/${name}_${status}` }];
   }));
   const operation = (method: string) => ({
     summary: spec.summary,
     description: spec.description,
-    operationId: `${method}${name}`,
+    operationId: `${method}_${name}`,
     // Credentials are optional here: whether they are needed is the deployment's AUTH_MODE.
-    security: [{}, { bearer: [] }],
+    ...(spec.tokenPipeline ? { security: [{}, { bearer: [] }] } : {}),
     parameters: [...query, originHeader],
     responses: {
       200: {
-        description: 'The token, and what a client needs to use it.',
-        headers: answerHeaders(),
-        content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}Answer` } } },
+        description: spec.tokenPipeline ? 'The token, and what a client needs to use it.' : 'The answer.',
+        headers,
+        content: { [spec.answer.mediaType]: { schema: { $ref: `#/components/schemas/${name}_answer` } } },
       },
       ...refusals,
     },
   });
-  return {
-    get: operation('get'),
+  const post = spec.params.length === 0 ? {} : {
     post: {
       ...operation('post'),
       requestBody: {
@@ -132,8 +145,8 @@ function tokenPath(path: string, spec: EndpointSpec, components: Components): Js
         },
       },
     },
-    options: preflightOperation(name),
   };
+  return { get: operation('get'), ...post, options: preflightOperation(name) };
 }
 
 function queryParameters(param: ParamSpec): JsonSchema[] {
@@ -233,14 +246,36 @@ function jsonAnswer(description: string, schema: JsonSchema): JsonSchema {
   return { description, content: { 'application/json': { schema } } };
 }
 
-/** Headers of every answer of a token endpoint, token or problem: the limits' fields once a limit counted it. */
-function answerHeaders(): Record<string, JsonSchema> {
+/** A public asset the service ships, with its CORS on the Node host. */
+function assetPath(operationId: string, summary: string, mediaType: string, schema: JsonSchema): JsonSchema {
+  return {
+    get: {
+      summary,
+      description: 'A static asset, the same on every host. The Node host answers listed origins with CORS, as it answers the endpoints.',
+      operationId,
+      parameters: [originHeader],
+      responses: {
+        200: {
+          description: summary,
+          headers: { Vary: ref('Vary'), 'Access-Control-Allow-Origin': ref('Access-Control-Allow-Origin') },
+          content: { [mediaType]: { schema } },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * Headers of every answer of an endpoint, its token or problem: CORS, no caching and, behind the
+ * token pipeline, the limits' fields once a limit counted the request.
+ */
+function answerHeaders(tokenPipeline: boolean): Record<string, JsonSchema> {
   return {
     'Cache-Control': ref('Cache-Control', true),
     Vary: ref('Vary', true),
     'Access-Control-Allow-Origin': ref('Access-Control-Allow-Origin'),
-    RateLimit: ref('RateLimit'),
-    'RateLimit-Policy': ref('RateLimit-Policy'),
+    'Access-Control-Expose-Headers': ref('Access-Control-Expose-Headers'),
+    ...(tokenPipeline ? { RateLimit: ref('RateLimit'), 'RateLimit-Policy': ref('RateLimit-Policy') } : {}),
   };
 }
 
@@ -306,6 +341,10 @@ const sharedHeaders: Record<string, JsonSchema> = {
     description: '`*`, or the request\'s `Origin` when `ALLOWED_ORIGINS` lists it; absent for an unlisted origin.',
     schema: { type: 'string' },
   },
+  'Access-Control-Expose-Headers': {
+    description: 'With `Access-Control-Allow-Origin`: the headers a page may read beyond the safelisted ones, to back off after a 429 or 503.',
+    schema: { const: exposedHeaders },
+  },
   RateLimit: {
     description: 'Where this request stands against each limit it was counted against (IETF httpapi ratelimit-headers '
       + 'draft): `"ip";r=119;t=60`, `r` requests left, the window resets in `t` seconds. Absent where no limit applied.',
@@ -325,8 +364,9 @@ function ref(name: string, required = false): JsonSchema {
   return { ...sharedHeaders[name], required };
 }
 
+/** A path as an identifier, one per path: `/vonage-token` → `vonage_token`, `/accessToken` → `accessToken`. */
 function operationName(path: string): string {
-  return path.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((part) => part[0].toUpperCase() + part.slice(1)).join('');
+  return path.slice(1).replace(/[^A-Za-z0-9]+/g, '_');
 }
 
 function unique<T>(items: readonly T[]): T[] {

@@ -24,15 +24,17 @@ export interface ParamSpec {
   bodyOnly?: boolean;
 }
 
-/** A token endpoint as a client sees it: what it takes, what it answers, and why it refuses. */
+/** An endpoint of the table as a client sees it: what it takes, what it answers, and why it refuses. */
 export interface EndpointSpec {
   summary: string;
   description: string;
   params: readonly ParamSpec[];
-  /** The 200 answer's JSON. */
-  answer: JsonSchema;
-  /** Codes the endpoint itself refuses with, beyond its parameters' and the shared pipeline's. */
+  /** The 200 answer: JSON, or the bare token as text. */
+  answer: { mediaType: 'application/json' | 'text/plain'; schema: JsonSchema };
+  /** Codes the endpoint itself refuses with, beyond its parameters' (and the token pipeline's). */
   refusals: readonly ProblemCode[];
+  /** Whether the token pipeline runs first (limits, caller authentication), with its refusals and `RateLimit` fields. */
+  tokenPipeline: boolean;
 }
 
 /**

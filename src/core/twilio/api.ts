@@ -4,6 +4,7 @@ import { identityParam, passcodeParam, ttlParam } from '../request/api';
 import { roomRule } from '../request/identity';
 import { twilioMaxTtl } from './config';
 import { twilioGrantNames } from './grants';
+import { platforms } from './push';
 import { roomTypes } from './rooms';
 
 const flag = (description: string) => ({
@@ -38,6 +39,13 @@ export const twilioTokenApi: EndpointSpec = {
     },
     ttlParam(twilioMaxTtl, 'TOKEN_TTL', 'TOKEN_MAX_TTL'),
     {
+      name: 'platform',
+      description: `The app's platform, ${platforms.join(', ')}: each grant's push credential is the platform's own `
+        + '(`VOICE_PUSH_CREDENTIAL_SID_IOS`, `CHAT_PUSH_CREDENTIAL_SID_ANDROID` …), else the default. Default: none named.',
+      text: { type: 'string', enum: platforms },
+      refusals: ['param_invalid'],
+    },
+    {
       name: 'create_room',
       ...flag('`true`: fetch the Video room by name, or create it (`TWILIO_ROOM_TYPE`). Needs a room.'),
       refusals: ['param_invalid', 'upstream_error', 'upstream_unavailable'],
@@ -49,7 +57,7 @@ export const twilioTokenApi: EndpointSpec = {
     },
     passcodeParam,
   ],
-  answer: {
+  answer: { mediaType: 'application/json', schema: {
     type: 'object',
     required: ['token', 'identity', 'grants', 'ttl', 'expires_at'],
     additionalProperties: false,
@@ -63,6 +71,20 @@ export const twilioTokenApi: EndpointSpec = {
       room_sid: { ...sid('RM'), description: 'With `create_room`.' },
       conversation_sid: { ...sid('CH'), description: 'With `create_conversation`.' },
     },
-  },
+  } },
   refusals: [],
+  tokenPipeline: true,
+};
+
+/**
+ * `/accessToken` (iOS) and `/access-token` (Android), the Voice quickstarts' request: `/token`'s
+ * parameters and refusals, the bare token as text.
+ */
+export const quickstartTokenApi: EndpointSpec = {
+  ...twilioTokenApi,
+  summary: "A Twilio Access Token as the Voice quickstarts read it: the bare token",
+  description: "`/token` as Twilio's Voice quickstarts ask for it (iOS: `/accessToken`, Android: `/access-token`): the "
+    + 'same parameters, authentication and limits, and the whole answer body is the token. The path names the push '
+    + "credential's platform unless `platform` does. Refusals stay problem+json.",
+  answer: { mediaType: 'text/plain', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' } },
 };

@@ -62,7 +62,7 @@ export const vonageTokenApi: EndpointSpec = {
     },
     passcodeParam,
   ],
-  answer: {
+  answer: { mediaType: 'application/json', schema: {
     oneOf: [
       {
         type: 'object',
@@ -90,6 +90,7 @@ export const vonageTokenApi: EndpointSpec = {
         },
       },
     ],
-  },
+  } },
   refusals: ['overloaded', 'grant_forbidden'],
+  tokenPipeline: true,
 };

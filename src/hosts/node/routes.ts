@@ -7,7 +7,7 @@ import { EndpointEntry } from '../../core/endpoints';
 
 /** What a URL path leads to. */
 export type Route =
-  | { kind: 'endpoint'; vendor: Vendor; endpoint: () => Endpoint | Promise<Endpoint> }
+  | { kind: 'endpoint'; vendor?: Vendor; endpoint: () => Endpoint | Promise<Endpoint> }
   | { kind: 'asset'; file: string }
   | { kind: 'health' }
   | { kind: 'ready' }

@@ -5,7 +5,7 @@ import { allowedMethods, corsHeaders, preflightHeaders } from '../../core/cors';
 import { LogFields } from '../../core/log';
 import { asProblem, Problem } from '../../core/problem';
 import { checkMetricsAccess } from '../../core/metrics/access';
-import { jsonReply, problemReply, Reply } from '../../core/reply';
+import { jsonReply, problemReply, Reply, replyText } from '../../core/reply';
 import { Params, readHeader } from '../../core/request/params';
 import { answerClientError } from './client-error';
 import { readBody } from './request-body';
@@ -131,7 +131,9 @@ async function handle(
     case 'ready':
       return send(res, await app.readiness());
     case 'asset':
-      return sendAsset(res, route.file);
+      // Readable by the pages the endpoints answer: an app on another origin imports /rtc-token-client.js
+      // as a module, which browsers fetch in CORS mode.
+      return sendAsset(res, route.file, hostCors(req, app.service.config));
     case 'metrics':
       return sendMetrics(req, res, app.metrics!);
     case 'endpoint': {
@@ -143,7 +145,7 @@ async function handle(
         // that left mid-body refused nothing).
         if (error instanceof Problem) {
           fields.outcome = 'refused';
-          app.service.metrics.tokenRefused(route.vendor, error.code);
+          if (route.vendor !== undefined) app.service.metrics.tokenRefused(route.vendor, error.code);
         }
         throw error;
       }
@@ -168,7 +170,7 @@ async function sendMetrics(req: IncomingMessage, res: ServerResponse, metrics: N
 
 /** Writes a reply in one go; 204 carries no body by definition. */
 function send(res: ServerResponse, reply: Reply): void {
-  const body = reply.status === 204 ? '' : JSON.stringify(reply.body);
+  const body = reply.status === 204 ? '' : replyText(reply);
   res.writeHead(reply.status, { ...reply.headers, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
