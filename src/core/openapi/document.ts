@@ -48,7 +48,7 @@ export function openApiDocument(): JsonSchema {
   for (const entry of endpoints) {
     const spec = endpointSpecs[entry.path];
     if (spec === undefined) throw new Error(`The endpoint ${entry.path} has no API description in openapi/document.ts.`);
-    paths[entry.path] = tokenPath(entry.path, spec, components);
+    paths[entry.path] = endpointPath(entry.path, spec, components);
   }
   return {
     openapi: '3.1.0',
@@ -102,7 +102,7 @@ interface Components {
  * GET, POST (for an endpoint that takes parameters) and the preflight of one endpoint of the
  * table, its parameters, answer and refusals put in `components`.
  */
-function tokenPath(path: string, spec: EndpointSpec, components: Components): JsonSchema {
+function endpointPath(path: string, spec: EndpointSpec, components: Components): JsonSchema {
   const name = operationName(path);
   const query = spec.params.filter((param) => !param.bodyOnly).flatMap(queryParameters).map((parameter) => {
     const key = `${name}.${parameter.name as string}`;
