@@ -28,6 +28,7 @@ const catalogue = {
   data_invalid: [400, 'Connection data is not valid'],
   auth_required: [401, 'Authentication is required'],
   auth_invalid: [401, 'Credentials are not valid'],
+  credentials_in_url: [400, 'Credentials are not allowed in the URL'],
   identity_mismatch: [403, 'Identity does not match the credentials'],
   grant_forbidden: [403, 'Grant is not allowed for this caller'],
   auth_unavailable: [503, 'Identity provider is unavailable', 5],

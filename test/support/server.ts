@@ -66,6 +66,41 @@ export async function startProcess(
   throw new Error(`server did not answer within 20 s:\n${output}`);
 }
 
+/**
+ * Waits until `condition` holds of a server's output, for up to 10 s: a log line is written just
+ * after its answer (under twilio-run, once the Function's runner has passed it on), so a test that
+ * reads the output must wait for the line it expects, never for a fixed time.
+ */
+export async function outputSettles(server: RunningServer, condition: (output: string) => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition(server.output())) {
+    if (Date.now() > deadline) throw new Error(`the output never settled:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Waits until `condition` holds, for up to 10 s, for what a test cannot be told about (a stand-in's sockets). */
+export async function waitUntil(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The lines of a server's output that contain `text`. */
+export function linesWith(server: RunningServer, text: string): string[] {
+  return server.output().split('\n').filter((line) => line.includes(text));
+}
+
+/** Runs `request`, then waits until one more line of the server's output contains `text`: the request's own log line. */
+export async function andItsLogLine<T>(server: RunningServer, text: string, request: () => Promise<T>): Promise<T> {
+  const before = linesWith(server, text).length;
+  const result = await request();
+  await outputSettles(server, () => linesWith(server, text).length > before);
+  return result;
+}
+
 /** Ends whatever is left of a stopped server's process group (forked runners still busy). */
 function killGroup(pid: number): void {
   try {

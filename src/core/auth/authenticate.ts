@@ -38,6 +38,21 @@ export async function authenticate(request: TokenRequest, config: AuthConfig): P
   }
 }
 
+/**
+ * Refuses a passcode in the URL's query string, in any AUTH_MODE, before anything reads it: servers,
+ * proxies and browsers log URLs, so a credential has no place there (RFC 6750 §2.3). Its own code,
+ * not `auth_invalid`: the passcode is never judged (a guess in a URL learns nothing, and counts as
+ * no failed attempt), and the caller must move it, not change it.
+ *
+ * @example refuseCredentialsInUrl({ params, query: { passcode: 'x' }, headers: {} }) // throws credentials_in_url
+ */
+export function refuseCredentialsInUrl(request: TokenRequest): void {
+  if (request.query !== undefined && Object.hasOwn(request.query, 'passcode')) {
+    throw new Problem('credentials_in_url',
+      'Send the passcode in the request body or as Authorization: Bearer <passcode>, never in the URL, where servers, proxies and browsers log it.');
+  }
+}
+
 /** jose checks `exp` only when a token has one: a bearer credential must have it, and a bounded age. */
 function checkLifetime(payload: JWTPayload, config: { clockTolerance: number; maxAge: number }): void {
   checkCredentialLifetime(payload, {
@@ -81,11 +96,16 @@ export function required(detail: string): Problem {
 
 /** The identity a verified token proves, held to the same rule as a requested one. */
 function callerFromClaims(payload: JWTPayload, claims: { identityClaim: string; grantsClaim?: string }): Caller {
-  const identity = payload[claims.identityClaim];
+  const identity = ownClaim(payload, claims.identityClaim);
   const fault = identityFault(identity);
   if (fault !== undefined || typeof identity !== 'string') throw invalidCredentials(`The token's ${claims.identityClaim} claim ${fault}.`);
   if (claims.grantsClaim === undefined) return { identity };
-  return { identity, allowed: new Set(listClaim(payload[claims.grantsClaim])) };
+  return { identity, allowed: new Set(listClaim(ownClaim(payload, claims.grantsClaim))) };
+}
+
+/** A claim the token itself carries: AUTH_IDENTITY_CLAIM=constructor must not find Object's. */
+function ownClaim(payload: JWTPayload, name: string): unknown {
+  return Object.hasOwn(payload, name) ? payload[name] : undefined;
 }
 
 /** A grants claim as an array, or a space- or comma-separated string (OAuth scopes); absent allows nothing. */

@@ -1,4 +1,5 @@
 import { AuthConfig, readAuthConfig } from '../auth/config';
+import { readUpstreamBudget } from '../deadline';
 import { OriginPolicy, readOriginPolicy } from '../cors';
 import { LimitsConfig, readLimitsConfig } from '../limits/config';
 import { MetricsConfig, readMetricsConfig } from '../metrics/config';
@@ -29,6 +30,8 @@ export interface Config {
   readonly limits: Part<LimitsConfig>;
   /** Whether the Node host serves `/metrics`, and to whom: `METRICS_TOKEN`. */
   readonly metrics: Part<MetricsConfig>;
+  /** `UPSTREAM_BUDGET_MS`: the time one token request may spend on vendor REST calls in all. */
+  readonly upstreamBudgetMs: Part<number>;
   readonly twilio: Part<TwilioConfig>;
   readonly vonage: Part<VonageConfig>;
   /** The vendors this deployment is set up for: any of their variables set (or the Vonage key as a private asset). */
@@ -61,6 +64,7 @@ export function loadConfig(env: Env, readAsset: ReadAsset = () => undefined): Co
     state: settle(() => readStateConfig(env)),
     limits: settle(() => readLimitsConfig(env)),
     metrics: settle(() => readMetricsConfig(env)),
+    upstreamBudgetMs: settle(() => readUpstreamBudget(env)),
     twilio: settle(() => readTwilioConfig(env)),
     vonage,
     vendors: Object.freeze(vendors),
@@ -80,12 +84,13 @@ export function use<T>(part: Part<T>): T {
 
 /**
  * What keeps a configuration from serving: a broken ALLOWED_ORIGINS, AUTH_*, STATE_* or limit
- * breaks every endpoint, a broken METRICS_TOKEN the Node host's `/metrics`, and a vendor that is
+ * breaks every endpoint, a broken UPSTREAM_BUDGET_MS every endpoint that calls a vendor's REST API, a
+ * broken METRICS_TOKEN the Node host's `/metrics`, and a vendor that is
  * set up but broken its own endpoint. A vendor nobody set up is not a problem here; its endpoint
  * answers `config_missing`.
  */
 export function configProblems(config: Config): Problem[] {
-  const shared = [config.cors, config.auth, config.state, config.limits, config.metrics];
+  const shared = [config.cors, config.auth, config.state, config.limits, config.metrics, config.upstreamBudgetMs];
   const parts: Array<Part<unknown>> = [...shared, ...config.vendors.map((vendor) => config[vendor])];
   return parts.filter((part): part is Problem => part instanceof Problem);
 }

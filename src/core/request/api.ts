@@ -34,7 +34,8 @@ export function ttlParam(max: number, defaultVariable: string, maxVariable: stri
 export const passcodeParam: ParamSpec = {
   name: 'passcode',
   description: 'With `AUTH_MODE=passcode`: the passcode, when it is not sent as `Authorization: Bearer <passcode>`. '
-    + 'Send it in the body: URLs end up in proxy, browser and server logs.',
+    + 'Body only: in the query string it is refused with `credentials_in_url`, since URLs end up in proxy, browser and server logs.',
   text: { type: 'string' },
-  refusals: ['auth_required', 'auth_invalid'],
+  refusals: ['auth_required', 'auth_invalid', 'credentials_in_url'],
+  bodyOnly: true,
 };

@@ -3,7 +3,8 @@ import { text } from '../openapi/spec';
 import { identityParam, passcodeParam, ttlParam } from '../request/api';
 import { connectionDataRule, roomRule } from '../request/identity';
 import { videoRoles, vonageMaxTtl } from './config';
-import { maxConnectionData, sessionIdPattern } from './endpoint';
+import { maxConnectionData } from './endpoint';
+import { sessionIdPattern } from './session-id';
 
 const common: Record<string, JsonSchema> = {
   token: { type: 'string', description: 'The token (an RS256 JWT signed with the application key).' },

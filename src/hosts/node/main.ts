@@ -10,7 +10,7 @@ import { logLine } from '../../core/log';
 import { Problem } from '../../core/problem';
 import { createReadiness } from '../../core/readiness';
 import { startService, stopService } from '../../core/service';
-import { readHostConfig } from './host-config';
+import { listenProblem, readHostConfig } from './host-config';
 import { stopGracefullyOnSignals } from './lifecycle';
 import { LogStream } from './log-stream';
 import { createHostMetrics } from './metrics';
@@ -28,12 +28,13 @@ import { createHostServer } from './server';
  */
 function main(): void {
   loadEnvFile(process.argv.slice(2));
-  // The Vonage SDKs' debug output prints each request's headers, bearer JWTs included: keep it off
-  // even under DEBUG=*, before anything loads the debug module.
-  if (process.env.DEBUG) process.env.DEBUG += ',-vonage*';
+  // Debug output that prints secrets stays off even under DEBUG=*, set before anything loads the
+  // debug module: the Vonage SDKs print each request's headers (bearer JWTs included) and ioredis
+  // each command with its arguments (the AUTH password included).
+  if (process.env.DEBUG) process.env.DEBUG += ',-vonage*,-ioredis*';
   // Read once: configuration only changes with a new deployment, which starts a new process.
   const env: Env = Object.freeze({ ...process.env });
-  const { port, hostname } = readHostConfig(env);
+  const hostConfig = readHostConfig(env);
   const assets = findAssets(join(__dirname, '..', 'assets'));
   const config = loadConfig(env, privateAssetReader(assets));
   const [problem] = configProblems(config);
@@ -52,8 +53,8 @@ function main(): void {
   const server = createHostServer({ service, routes, readiness, log: (fields) => log.write(fields), metrics });
 
   stopGracefullyOnSignals(server, log, () => stopService(service));
-  server.once('error', failStart);
-  server.listen(port, hostname, () => {
+  server.once('error', (error: NodeJS.ErrnoException) => failStart(listenProblem(error, hostConfig)));
+  server.listen(hostConfig.port, hostConfig.hostname, () => {
     const address = server.address();
     log.write({
       event: 'host_started',

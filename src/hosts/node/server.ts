@@ -54,18 +54,7 @@ export function createHostServer(app: HostApp): Server {
     }
     const target = requestTarget(req.url ?? '/');
     const fields: Record<string, unknown> = {};
-    // 'close' follows every answer, and a client that leaves early too: one line either way.
-    res.on('close', () => {
-      const ms = performance.now() - started;
-      app.metrics?.series.httpRequest(app.routes.has(target.path) ? target.path : 'other', res.headersSent ? res.statusCode : undefined, ms / 1000);
-      app.log({
-        event: 'http', method: req.method, path: target.path, status: res.headersSent ? res.statusCode : null,
-        duration_ms: Math.round(ms * 100) / 100,
-        ...fields,
-        ...(res.writableFinished ? {} : { aborted: true }),
-      });
-    });
-    handle(req, res, target, app, fields, trustedHops).catch((error: unknown) => {
+    const handled = handle(req, res, target, app, fields, trustedHops).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) {
         res.destroy();
         return;
@@ -74,6 +63,23 @@ export function createHostServer(app: HostApp): Server {
       fields.code = problem.code;
       if (!(error instanceof Problem)) fields.error = error instanceof Error ? error.name : typeof error;
       send(res, problemReply(problem, hostCors(req, config)));
+    });
+    // 'close' follows every answer, and a client that leaves early too: one line either way. For a
+    // client that left, the line waits for the handler, so it says what became of the request
+    // (its upstream calls stop at once: see TokenRequest.signal).
+    res.on('close', () => {
+      const status = res.headersSent ? res.statusCode : null;
+      const answered = res.writableFinished;
+      const ms = performance.now() - started;
+      app.metrics?.series.httpRequest(app.routes.has(target.path) ? target.path : 'other', status ?? undefined, ms / 1000);
+      const line = () => app.log({
+        event: 'http', method: req.method, path: target.path, status,
+        duration_ms: Math.round(ms * 100) / 100,
+        ...fields,
+        ...(answered ? {} : { aborted: true }),
+      });
+      if (answered) line();
+      else void handled.then(line);
     });
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -138,8 +144,10 @@ async function handle(
       return sendMetrics(req, res, app.metrics!);
     case 'endpoint': {
       let params: Params;
+      let query: Params;
       try {
-        params = mergeParams(parseQuery(target.query), parseBody(req.headers['content-type'], await readBody(req)));
+        query = parseQuery(target.query);
+        params = mergeParams(query, parseBody(req.headers['content-type'], await readBody(req)));
       } catch (error) {
         // Refused before the endpoint saw it, but a refused token request all the same (a client
         // that left mid-body refused nothing).
@@ -153,7 +161,12 @@ async function handle(
       const loaded = route.endpoint();
       const endpoint = loaded instanceof Promise ? await loaded : loaded;
       const ip = clientIp(req.socket.remoteAddress, readHeader(req.headers, 'x-forwarded-for'), trustedHops);
-      const outcome = await endpoint({ params, headers: req.headers, clientIp: ip }, app.service);
+      // A connection that closes before the answer is a client gone: its upstream calls stop.
+      const clientGone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) clientGone.abort();
+      });
+      const outcome = await endpoint({ params, query, headers: req.headers, clientIp: ip, signal: clientGone.signal }, app.service);
       Object.assign(fields, outcome.log);
       return send(res, outcome.reply);
     }
