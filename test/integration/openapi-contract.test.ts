@@ -40,9 +40,10 @@ beforeAll(async () => {
   host = await startNodeHost({
     ...twilioCredentials, SERVICE_SID: chatServiceSid, ...vonageEnv(),
     AUTH_MODE: 'passcode', AUTH_PASSCODE: passcode, METRICS_TOKEN: metricsToken, ALLOWED_ORIGINS: listedOrigin,
-    // One address sends the whole battery, a flood included: only the identity limit is left on, to be met.
+    // One address sends the whole battery, a flood included (each token provisions a user, a creation):
+    // only the identity limit is left on, to be met.
     // (Each authentication is counted as a failure until judged, so a burst over the failure limit is refused.)
-    STATE_STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT_IDENTITY: '3', RATE_LIMIT_IP: '0', RATE_LIMIT_AUTH_FAILURES: '0',
+    STATE_STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT_IDENTITY: '3', RATE_LIMIT_IP: '0', RATE_LIMIT_AUTH_FAILURES: '0', RATE_LIMIT_CREATE_IP: '0',
     TWILIO_VIDEO_BASE_URL: twilioVideo.url, VONAGE_VIDEO_HOST: vonage.url, VONAGE_API_HOST: vonage.url, VONAGE_USER_PROVISION: 'true',
   });
   [strict, answersOnly] = await Promise.all([
@@ -130,6 +131,7 @@ describe("the service's refusals obey the description", () => {
     { what: 'connection data over 1000 characters', path: `/vonage-token?identity=refused-16&kind=video&session_id=${encodeURIComponent(videoSessionId)}&data=${'d'.repeat(1001)}`, status: 400, code: 'data_invalid' },
     { what: 'video parameters on a client token', path: '/vonage-token?identity=refused-17&role=publisher', status: 400, code: 'param_invalid' },
     { what: 'no credentials', path: '/token?identity=refused-18', init: { headers: { authorization: '' } }, status: 401, code: 'auth_required' },
+    { what: 'a passcode in the query string', path: `/token?identity=refused-24&passcode=${passcode}`, status: 400, code: 'credentials_in_url' },
     { what: 'a wrong passcode', path: '/token?identity=refused-19', init: { headers: { authorization: 'Bearer not-the-passcode' } }, status: 401, code: 'auth_invalid' },
     { what: 'a quickstart request without an identity: problem+json, not text', path: '/accessToken', status: 400, code: 'identity_missing' },
     { what: 'an unknown platform', path: '/token?identity=refused-23&platform=windows', status: 400, code: 'param_invalid' },
