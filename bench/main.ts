@@ -19,6 +19,8 @@ const fastifyScript = join(buildDir, 'bench', 'fastify-token.js');
 const productionScript = join(buildDir, 'bench', 'fastify-production-token.js');
 const bareScript = join(buildDir, 'bench', 'bare-token.js');
 const rs256FloorScript = join(buildDir, 'bench', 'rs256-floor.js');
+/** Turns /metrics on; the bench never scrapes, so what it measures is the counting on the token path. */
+const benchMetricsToken = 'bench-metrics-token-0123456789';
 
 /**
  * `npm run bench [-- --quick]`: minting against the vendor libraries and the raw crypto floor;
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
   const host = await startServer(hostScript, env);
   const fastify = await startServer(fastifyScript, env);
   const production = await startServer(productionScript, env);
+  // The same host with /metrics on: every request timed, every token counted, as a scraped deployment runs.
+  const metered = await startServer(hostScript, { ...env, METRICS_TOKEN: benchMetricsToken });
   const rs256Floor = await startRs256Floor(env);
   let http: Record<string, HttpFigures>;
   let rs256Cpu: number;
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
       { name: 'fastifyToken', url: `${fastify.url}/token?identity=alice`, server: fastify },
       { name: 'productionToken', url: `${production.url}/token?identity=alice`, server: production },
       { name: 'hostVonage', url: `${host.url}/vonage-token?identity=alice`, server: host },
+      { name: 'meteredToken', url: `${metered.url}/token?identity=alice`, server: metered },
     ], rounds, secondsPerRound, [rs256Floor]);
     http = measured.routes;
     rs256Cpu = measured.floors[rs256Floor.name];
@@ -72,12 +77,12 @@ async function main(): Promise<void> {
     ], rounds, secondsPerRound);
     memory = { afterFirstMiB, afterSecondMiB: rssMiB(pid) };
   } finally {
-    await Promise.all([host.stop(), fastify.stop(), production.stop(), rs256Floor.stop()]);
+    await Promise.all([host.stop(), fastify.stop(), production.stop(), metered.stop(), rs256Floor.stop()]);
   }
   const twilioRun = await measureTwilioRun(env, quick ? 2 : 10);
   const redisStore = await measureRedisStore(env, rounds, secondsPerRound);
 
-  const { hostToken, hostHealth, fastifyToken, productionToken, hostVonage } = http;
+  const { hostToken, hostHealth, fastifyToken, productionToken, hostVonage, meteredToken } = http;
   const rs256PerSecond = 1e6 / vonageMint.rs256Floor;
   const target = (name: string, ratio: number | undefined, bound: string, met: (ratio: number) => boolean): Target =>
     ({ name, ratio, target: bound, met: ratio === undefined || Number.isNaN(ratio) ? undefined : met(ratio) });
@@ -97,19 +102,23 @@ async function main(): Promise<void> {
     target('require token.js vs require AccessToken', requireMs.tokenFunction / requireMs.accessToken, '≤ 1.3×', (r) => r <= 1.3),
     target('host /token vs twilio-run /token (req/s)', twilioRun && hostToken.requestsPerSecond / twilioRun.requestsPerSecond, '≥ 10×', (r) => r >= 10),
     target('host /vonage-token vs raw RS256 signatures/s', hostVonage.requestsPerSecond / rs256PerSecond, '≥ 0.6×', (r) => r >= 0.6),
+    target('host /token with metrics vs without (req/s)', meteredToken.requestsPerSecond / hostToken.requestsPerSecond, '≥ 0.95×', (r) => r >= 0.95),
   ];
   const stateStoreRatio = redisStore && redisStore.redis.requestsPerSecond / redisStore.memory.requestsPerSecond;
+  const meteredCpuRatio = meteredToken.serverCpuMicroseconds === undefined || hostToken.serverCpuMicroseconds === undefined
+    ? undefined : meteredToken.serverCpuMicroseconds / hostToken.serverCpuMicroseconds;
 
   const results = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, serversPinnedToCpu1: pinned },
     quick,
     mintMicroseconds: { twilio: twilioMint, vonage: vonageMint },
     http: {
-      rounds, secondsPerRound, connections: 10, host: { token: hostToken, health: hostHealth, vonageToken: hostVonage },
+      rounds, secondsPerRound, connections: 10, host: { token: hostToken, health: hostHealth, vonageToken: hostVonage, tokenWithMetrics: meteredToken },
       fastify: { token: fastifyToken }, fastifyProduction: { token: productionToken }, twilioRun: twilioRun ?? null,
       rs256PerSecond, rs256CpuMicroseconds: rs256Cpu ?? null, stateStore: redisStore ?? null,
     },
     stateStoreRatio: stateStoreRatio ?? null,
+    metricsCpuRatio: meteredCpuRatio ?? null,
     coldStartMs: cold,
     requireMs,
     memory: { ...memory, growthMiB: memory.afterSecondMiB - memory.afterFirstMiB },
@@ -128,9 +137,11 @@ async function main(): Promise<void> {
     ['Fastify app /token, minimal', ...route(fastifyToken)],
     ['Node host /vonage-token', ...route(hostVonage)],
     ['One raw RS256 signature (CPU)', rs256Cpu === undefined ? 'MISSING' : `${f(rs256Cpu, 0)} µs`, 'synchronous crypto.sign in a loop, same key, a pinned process'],
+    ['Node host /token, METRICS_TOKEN set', ...route(meteredToken)],
     ['twilio-run /token (npm start)', ...(twilioRun ? route(twilioRun) : ['MISSING', 'no successful answer: not measured'])],
     ['Node host /token, STATE_STORE=memory', ...(redisStore ? route(redisStore.memory) : ['MISSING', 'not measured'])],
     ['Node host /token, STATE_STORE=redis', ...(redisStore ? route(redisStore.redis) : ['MISSING', 'redis-server could not be started: not measured'])],
+    ['/token server CPU, metrics on vs off', meteredCpuRatio === undefined ? 'MISSING' : `${f(meteredCpuRatio, 2)}×`, 'interleaved; CPU per answered request, same host build'],
     ['/token req/s, redis vs memory', stateStoreRatio === undefined ? 'MISSING' : `${f(stateStoreRatio, 2)}×`, 'interleaved; the limits counted in each store'],
     ['Cold start to first /token 200', `${f(cold.host, 0)} ms`, `bare node:http app ${f(cold.bare, 0)} ms (medians)`],
     ['require(build/functions/token.js)', `${f(requireMs.tokenFunction, 1)} ms`, `require('twilio/lib/jwt/AccessToken') ${f(requireMs.accessToken, 1)} ms (medians, fresh processes)`],

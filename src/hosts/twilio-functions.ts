@@ -62,7 +62,8 @@ function warmUp(context: Context, path: string): Warm {
   const warning = openAccessWarning(config);
   // On a developer's machine AUTH_MODE=none is the convenient default; anywhere else it is a hole.
   if (warning !== undefined && !isLocal(env)) console.log(logLine(warning));
-  return { service: startService(config), endpoint: endpointAt(path) };
+  const service = startService(config, { onStoreHealth: (event) => console.log(logLine(event)) });
+  return { service, endpoint: endpointAt(path) };
 }
 
 function isLocal(env: Env): boolean {

@@ -8,7 +8,7 @@ import {
 } from '../support/fixtures';
 import { holdSignatures } from '../support/hold-signatures';
 import {
-  baseEnv, buildDir, freePort, outputSettles, root, RunningServer, startNodeHost, startTwilioRun,
+  baseEnv, buildDir, freePort, outputSettles, root, runNodeHostToExit, RunningServer, startNodeHost, startTwilioRun,
 } from '../support/server';
 import { decodeProtectedHeader, verifyTwilioToken, verifyVonageToken, without } from '../support/verify';
 
@@ -59,18 +59,6 @@ afterAll(async () => {
   rmSync(assetBuild, { recursive: true, force: true });
 });
 
-/** Runs the host to its exit, for configurations that must stop start-up. */
-function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(buildDir, 'host', 'server.js')], { env: baseEnv({ VCR_PORT: '65535', ...env }) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('start-up', () => {
   test.each([
     ['VCR_PRIVATE_KEY', { ...vcrEnv, VCR_PRIVATE_KEY: 'not a key' }, 'VCR_PRIVATE_KEY is not a PEM RSA private key.'],
@@ -83,7 +71,7 @@ describe('start-up', () => {
     ['VONAGE_ACL (constructor)', { ...vcrEnv, VONAGE_ACL: 'constructor' }, 'VONAGE_ACL is not one of client-sdk, voice, messaging, or a JSON object of ACL paths.'],
     ['HOST (999.1.1.1)', { ...vcrEnv, HOST: '999.1.1.1' }, 'HOST is not an IP address or a host name.'],
   ])('a broken %s stops start-up with one line naming it, never its value', async (_name, env, detail) => {
-    const { code, stdout, stderr } = await runToExit(env);
+    const { code, stdout, stderr } = await runNodeHostToExit(env);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     const lines = stderr.split('\n').filter(Boolean);
@@ -96,7 +84,7 @@ describe('start-up', () => {
     ['HOST names no address', { HOST: 'no-such-host.invalid' }, 'HOST is not a name that resolves (ENOTFOUND).'],
     ['HOST names another machine\'s address', { HOST: '192.0.2.199' }, 'HOST is not an address of this machine (EADDRNOTAVAIL).'],
   ])('%s: start-up stops with one line naming the variable', async (_name, extra, detail) => {
-    const { code, stderr } = await runToExit({ ...vcrEnv, ...extra });
+    const { code, stderr } = await runNodeHostToExit({ ...vcrEnv, ...extra });
     expect(code).toBe(1);
     expect(JSON.parse(stderr.trim())).toEqual({ time: expect.any(String), event: 'host_start_failed', code: 'config_invalid', detail });
   });
@@ -105,7 +93,7 @@ describe('start-up', () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '0.0.0.0', resolve));
     try {
-      const { code, stderr } = await runToExit({ ...vcrEnv, VCR_PORT: String((busy.address() as AddressInfo).port) });
+      const { code, stderr } = await runNodeHostToExit({ ...vcrEnv, VCR_PORT: String((busy.address() as AddressInfo).port) });
       expect(code).toBe(1);
       expect(JSON.parse(stderr.trim())).toEqual({
         time: expect.any(String), event: 'host_start_failed', code: 'config_invalid',

@@ -17,6 +17,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts the server again on the same port and waits until it answers PING. */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as with a hung Redis. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
 }
 
 /**
@@ -51,6 +55,7 @@ export async function startRedis(options: { password?: string; port?: number } =
     child = undefined;
     if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGCONT');
     running.kill('SIGTERM');
     await exited;
   };
@@ -66,6 +71,8 @@ export async function startRedis(options: { password?: string; port?: number } =
       await stop();
       await launch();
     },
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
   };
 }
 

@@ -147,6 +147,21 @@ export async function startNodeHost(env: Record<string, string>, serverJs = join
   return startProcess([serverJs], { env: baseEnv({ ...env, VCR_PORT: String(port) }), port, readyPath: '/_/health' });
 }
 
+/**
+ * Runs the Node host to its exit with only `env`, for configurations that must stop start-up
+ * before it listens.
+ */
+export function runNodeHostToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(buildDir, 'host', 'server.js')], { env: baseEnv({ VCR_PORT: '65535', ...env }) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 export type HostStarter = (env: Record<string, string>) => Promise<RunningServer>;
 
 /** Both hosts the functions run on, for tests that must hold on each. */

@@ -1,10 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { Problem } from '../problem';
-import { readHeader, readParam, TokenRequest } from '../request/params';
+import { Headers, readHeader, readParam, TokenRequest } from '../request/params';
 import { identityFault } from '../request/identity';
 import { anonymousCaller, Caller, invalidCredentials, realm } from './caller';
 import { AuthConfig } from './config';
+import { sameSecret } from './same-secret';
 import { checkCredentialLifetime } from './lifetime';
 import { checkVonageCredential } from './vonage-credential';
 import { verifyJwt } from './verify-jwt';
@@ -21,7 +21,7 @@ export async function authenticate(request: TokenRequest, config: AuthConfig): P
     case 'none':
       return anonymousCaller;
     case 'passcode':
-      checkPasscode(bearerToken(request) ?? readParam(request.params, 'passcode', 'auth_invalid'), config.passcode);
+      checkPasscode(bearerToken(request.headers) ?? readParam(request.params, 'passcode', 'auth_invalid'), config.passcode);
       return anonymousCaller;
     case 'jwt': {
       const key = typeof config.key === 'function' ? await config.key() : config.key;
@@ -60,9 +60,14 @@ function checkLifetime(payload: JWTPayload, config: { clockTolerance: number; ma
   });
 }
 
-/** The bearer token, undefined when there is none; other schemes count as none (RFC 6750 §3.1). */
-function bearerToken(request: TokenRequest): string | undefined {
-  const authorization = readHeader(request.headers, 'authorization') ?? '';
+/**
+ * The bearer token in the Authorization header, undefined when there is none; other schemes count
+ * as none (RFC 6750 §3.1). A malformed one is `auth_invalid`.
+ *
+ * @example bearerToken({ authorization: 'Bearer abc.def' }) // 'abc.def'
+ */
+export function bearerToken(headers: Headers): string | undefined {
+  const authorization = readHeader(headers, 'authorization') ?? '';
   if (!/^Bearer\b/i.test(authorization)) return undefined;
   const match = /^Bearer +(\S+) *$/i.exec(authorization);
   if (!match) throw invalidCredentials('The Authorization header is not a well-formed bearer token.');
@@ -70,23 +75,22 @@ function bearerToken(request: TokenRequest): string | undefined {
 }
 
 function requireBearer(request: TokenRequest): string {
-  const token = bearerToken(request);
+  const token = bearerToken(request.headers);
   if (token === undefined) throw required('Send your credentials as Authorization: Bearer <token>.');
   return token;
 }
 
-/**
- * Constant-time comparison of SHA-256 digests: equal lengths whatever was sent, so neither the
- * passcode's length nor its matching prefix can be timed.
- */
 function checkPasscode(candidate: string | undefined, passcode: string): void {
   if (candidate === undefined) throw required('Send the passcode as Authorization: Bearer <passcode>.');
-  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-  if (!timingSafeEqual(digest(candidate), digest(passcode))) throw invalidCredentials('The passcode is not correct.');
+  if (!sameSecret(candidate, passcode)) throw invalidCredentials('The passcode is not correct.');
 }
 
-/** No credentials: a bare challenge, without an error code (RFC 6750 §3.1). */
-function required(detail: string): Problem {
+/**
+ * No credentials: a bare challenge, without an error code (RFC 6750 §3.1).
+ *
+ * @example throw required('Send your credentials as Authorization: Bearer <token>.');
+ */
+export function required(detail: string): Problem {
   return new Problem('auth_required', detail, { 'WWW-Authenticate': `Bearer realm="${realm}"` });
 }
 

@@ -1,22 +1,31 @@
-import { Env, invalidConfig, missingConfig, readMatching, readVar } from '../config/env';
+import { Env, invalidConfig, missingConfig, readMatching, readVar, secretSource } from '../config/env';
+import type { StoreHealthListener } from './health';
 import { MemoryStore, MemoryStoreOptions } from './memory-store';
-import { defaultStatePrefix, openRedisStore, RedisStore } from './redis-store';
+import { defaultStatePrefix, defaultStateTimeoutMs, openRedisStore, RedisStore } from './redis-store';
 
 /** Which store holds the state every replica must see, read from `STATE_STORE` and friends. */
 export type StateConfig =
   | { kind: 'memory' }
-  | { kind: 'redis'; url: string; prefix: string };
+  | { kind: 'redis'; url: string; prefix: string; timeoutMs: number };
 
 /** The variables {@link readStateConfig} reads, for memoising loaders. */
-export const stateVariables = ['STATE_STORE', 'REDIS_URL', 'STATE_PREFIX'] as const;
+export const stateVariables = ['STATE_STORE', 'REDIS_URL', 'STATE_PREFIX', 'STATE_TIMEOUT_MS'] as const;
+
+/**
+ * Bounds of the deadline of one store operation, waiting for a connection included: up to 10 s
+ * for a store far away; below 50 ms a busy event loop alone would miss it.
+ */
+const minTimeoutMs = 50;
+const maxTimeoutMs = 10_000;
 
 /**
  * Reads `STATE_STORE` (`memory`, the default, or `redis`), and for Redis `REDIS_URL` (required,
- * `redis://` or `rediss://`) and `STATE_PREFIX` (default `rtc-token-service:`). Problems name the
- * variable, never its value: the URL may hold a password.
+ * `redis://` or `rediss://`), `STATE_PREFIX` (default `rtc-token-service:`) and
+ * `STATE_TIMEOUT_MS` (default 1000). Problems name the variable, never its value: the URL may hold
+ * a password.
  *
  * @example readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://cache:6379' })
- * // { kind: 'redis', url: 'redis://cache:6379', prefix: 'rtc-token-service:' }
+ * // { kind: 'redis', url: 'redis://cache:6379', prefix: 'rtc-token-service:', timeoutMs: 1000 }
  */
 export function readStateConfig(env: Env): StateConfig {
   const kind = readVar(env, 'STATE_STORE')?.toLowerCase() ?? 'memory';
@@ -24,10 +33,20 @@ export function readStateConfig(env: Env): StateConfig {
   if (kind !== 'redis') throw invalidConfig('STATE_STORE', 'memory or redis');
   const url = readVar(env, 'REDIS_URL');
   if (url === undefined) throw missingConfig(['REDIS_URL']);
-  if (!isRedisUrl(url)) throw invalidConfig('REDIS_URL', 'a redis:// or rediss:// URL');
+  if (!isRedisUrl(url)) throw invalidConfig(secretSource(env, 'REDIS_URL'), 'a redis:// or rediss:// URL');
   const prefix = readMatching(env, 'STATE_PREFIX', /^[!-~]{1,100}$/, 'at most 100 printable ASCII characters without spaces')
     ?? defaultStatePrefix;
-  return { kind, url, prefix };
+  return { kind, url, prefix, timeoutMs: readTimeoutMs(env) };
+}
+
+function readTimeoutMs(env: Env): number {
+  const value = readVar(env, 'STATE_TIMEOUT_MS');
+  if (value === undefined) return defaultStateTimeoutMs;
+  const ms = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
+  if (!(ms >= minTimeoutMs && ms <= maxTimeoutMs)) {
+    throw invalidConfig('STATE_TIMEOUT_MS', `a whole number of milliseconds between ${minTimeoutMs} and ${maxTimeoutMs}`);
+  }
+  return ms;
 }
 
 function isRedisUrl(value: string): boolean {
@@ -41,14 +60,14 @@ function isRedisUrl(value: string): boolean {
 
 /**
  * The configured store. Redis connects in the background (ioredis is loaded only here), so this
- * returns at once even while Redis is down.
+ * returns at once even while Redis is down; `onHealth` hears when it is lost and back.
  *
  * @example const store = openStateStore(readStateConfig(process.env));
  */
 export function openStateStore(
-  config: StateConfig, options: { timeoutMs?: number; memory?: MemoryStoreOptions } = {},
+  config: StateConfig, options: { memory?: MemoryStoreOptions; onHealth?: StoreHealthListener } = {},
 ): MemoryStore | RedisStore {
   return config.kind === 'redis'
-    ? openRedisStore({ url: config.url, prefix: config.prefix, timeoutMs: options.timeoutMs })
+    ? openRedisStore({ url: config.url, prefix: config.prefix, timeoutMs: config.timeoutMs, onHealth: options.onHealth })
     : new MemoryStore(options.memory);
 }

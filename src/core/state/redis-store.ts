@@ -1,5 +1,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { Problem } from '../problem';
+import { ConnectionHealth, StoreHealthListener } from './health';
 import { StateStore } from './store';
 
 export interface RedisStoreOptions {
@@ -9,10 +10,13 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Deadline of each operation, waiting for a connection included. Default 1000 ms. */
   timeoutMs?: number;
+  /** Told when the connection is lost and when it is back (see {@link ConnectionHealth}). */
+  onHealth?: StoreHealthListener;
 }
 
 export const defaultStatePrefix = 'rtc-token-service:';
-const defaultTimeoutMs = 1000;
+/** A Redis in the same network answers in a millisecond: a second without an answer is an outage, not latency. */
+export const defaultStateTimeoutMs = 1000;
 /** Reconnection never stops; attempts back off to one a second, so a returning Redis is used within a second. */
 const maxReconnectDelayMs = 1000;
 
@@ -37,23 +41,31 @@ interface StoreCommands {
 
 /**
  * The state store every replica shares (`STATE_STORE=redis`), on ioredis. Keys are `prefix + key`
- * and always carry a TTL. While Redis is unreachable each operation rejects with
- * `state_unavailable` within `timeoutMs`; the client keeps reconnecting, so operations succeed
- * again as soon as Redis is back, with no restart.
+ * and always carry a TTL. While Redis is known to be unreachable (a connection refused or lost,
+ * and none ready since) each operation rejects with `state_unavailable` at once; while it is only
+ * slow (connecting, or a command unanswered) it waits at most `timeoutMs`. The client keeps
+ * reconnecting, so operations succeed again as soon as Redis is back, with no restart.
  */
 export class RedisStore implements StateStore {
   readonly prefix: string;
   private readonly redis: Redis & StoreCommands;
   private readonly timeoutMs: number;
+  private readonly health: ConnectionHealth;
   /** One wait for the next 'ready' shared by every operation that arrives while disconnected. */
   private nextReady: Promise<void> | undefined;
   private closed = false;
 
   /** Use {@link openRedisStore}, which loads ioredis only when a Redis store is configured. */
-  constructor(redis: Redis, options: { prefix: string; timeoutMs: number }) {
+  constructor(redis: Redis, options: { prefix: string; timeoutMs: number; onHealth?: StoreHealthListener }) {
     this.redis = redis as Redis & StoreCommands;
     this.prefix = options.prefix;
     this.timeoutMs = options.timeoutMs;
+    this.health = new ConnectionHealth(redis, options.onHealth);
+  }
+
+  /** Whether a connection is ready as far as the client knows, without asking Redis: for metrics. */
+  get reachable(): boolean {
+    return this.health.up;
   }
 
   /**
@@ -91,6 +103,7 @@ export class RedisStore implements StateStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.health.stop();
     if (this.redis.status === 'ready') {
       const ended = new Promise((resolve) => this.redis.once('end', resolve));
       try {
@@ -138,11 +151,21 @@ export class RedisStore implements StateStore {
   private ready(): Promise<void> {
     if (this.closed) return Promise.reject(unavailable('The shared state store is closed.'));
     if (this.redis.status === 'ready') return Promise.resolve();
-    this.nextReady ??= new Promise((resolve) => {
-      this.redis.once('ready', () => {
+    // Waiting out the deadline for a connection known to be refused would only hold the caller.
+    if (this.health.down) return Promise.reject(unreachable());
+    // A first connection refused fails the operations waiting for it, as it fails the ones after.
+    this.nextReady ??= new Promise((resolve, reject) => {
+      const settle = (ready: boolean) => {
         this.nextReady = undefined;
-        resolve();
-      });
+        this.redis.off('ready', onReady);
+        this.redis.off('close', onClose);
+        if (ready) resolve();
+        else reject(unreachable());
+      };
+      const onReady = () => settle(true);
+      const onClose = () => settle(false);
+      this.redis.once('ready', onReady);
+      this.redis.once('close', onClose);
     });
     return this.nextReady;
   }
@@ -157,7 +180,7 @@ export class RedisStore implements StateStore {
  * await store.setIfAbsent('room:standup', sessionId, 86400);
  */
 export function openRedisStore(options: RedisStoreOptions): RedisStore {
-  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const timeoutMs = options.timeoutMs ?? defaultStateTimeoutMs;
   const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
   const redisOptions: RedisOptions = {
     // Fail fast while disconnected instead of queueing: a queued write could run long after its
@@ -180,14 +203,15 @@ export function openRedisStore(options: RedisStoreOptions): RedisStore {
     },
   };
   const redis = new RedisClient(options.url, redisOptions);
-  // ioredis emits 'error' on every failed (re)connection; unheard, Node would end the process.
-  // Operations report the outage as state_unavailable and ping() to readiness probes.
-  redis.on('error', () => undefined);
-  return new RedisStore(redis, { prefix: options.prefix ?? defaultStatePrefix, timeoutMs });
+  return new RedisStore(redis, { prefix: options.prefix ?? defaultStatePrefix, timeoutMs, onHealth: options.onHealth });
 }
 
 function unavailable(detail: string): Problem {
   return new Problem('state_unavailable', detail);
+}
+
+function unreachable(): Problem {
+  return unavailable('The shared state store cannot be reached; the service keeps reconnecting.');
 }
 
 /** Every key expires (the store's contract), and Redis counts expiry in whole seconds. */

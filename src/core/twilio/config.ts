@@ -1,6 +1,6 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import {
-  Env, invalidConfig, readBoolean, readMatching, readSeconds, readVar, requireVars,
+  Env, invalidConfig, readBoolean, readMatching, readSeconds, readVar, requireVars, secretSource,
 } from '../config/env';
 import { TtlPolicy, minTtl } from '../request/ttl';
 import { PushCredentials, pushCredentialVariables, readPushCredentials } from './push';
@@ -14,7 +14,7 @@ import type { RoomType } from './rooms';
 const restTimeoutMs = 5_000;
 
 /** Twilio's maximum Access Token lifetime: 24 hours. */
-const twilioMaxTtl = 86400;
+export const twilioMaxTtl = 86400;
 
 /** What `/token` needs to mint. */
 export interface TwilioConfig {
@@ -59,7 +59,7 @@ export function readTwilioConfig(env: Env): TwilioConfig {
   const required = requireVars(env, ['ACCOUNT_SID', 'API_KEY', 'API_SECRET']);
   if (!sidPattern('AC').test(required.ACCOUNT_SID)) throw invalidConfig('ACCOUNT_SID', sidText('AC', 'an Account SID'));
   if (!sidPattern('SK').test(required.API_KEY)) throw invalidConfig('API_KEY', sidText('SK', 'an API Key SID'));
-  if (/\s/.test(required.API_SECRET)) throw invalidConfig('API_SECRET', 'an API Key secret');
+  if (/\s/.test(required.API_SECRET)) throw invalidConfig(secretSource(env, 'API_SECRET'), 'an API Key secret');
 
   const outgoingApplicationSid = readMatching(env, 'OUTGOING_SID', sidPattern('AP'), sidText('AP', 'a TwiML App SID'));
   const incomingAllow = readBoolean(env, 'VOICE_INCOMING_ALLOW', true);

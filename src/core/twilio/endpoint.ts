@@ -2,6 +2,7 @@ import { Caller } from '../auth/caller';
 import { use } from '../config/config';
 import type { UpstreamBudget } from '../deadline';
 import { IssueRequest, Issued, isoSeconds, tokenEndpoint } from '../endpoint';
+import type { Metrics } from '../metrics/metrics';
 import { Problem } from '../problem';
 import { validateRoomName } from '../request/identity';
 import { readBooleanParam, readListParam, readParam } from '../request/params';
@@ -34,7 +35,7 @@ function issueTwilioToken(request: IssueRequest, service: Service, caller: Calle
   const spec = { identity, ttl, grants, room, platform };
   // Only when asked: the REST client loads and Twilio is called for these requests alone.
   if (room !== undefined && (createRoom || createConversation)) {
-    return prepareRoom(config, request, room, identity, chatServiceSid).then((joined) => {
+    return prepareRoom(config, request, room, identity, chatServiceSid, service.metrics).then((joined) => {
       request.deadline.ensureClientWaiting();
       return mintFor(config, spec, joined);
     });
@@ -47,6 +48,7 @@ function mintFor(config: TwilioConfig, spec: TwilioTokenSpec, joined: Joined | u
   const { identity, ttl, grants, room, platform } = spec;
   const { token, expiresAt } = mintTwilioToken(config, spec);
   return {
+    kind: 'access',
     body: {
       token, identity, grants, ttl, expires_at: isoSeconds(expiresAt),
       // Twilio's reference apps read room_type; without a fetch it is the type rooms are created with.
@@ -85,14 +87,14 @@ interface Joined {
 }
 
 async function prepareRoom(
-  config: TwilioConfig, budget: UpstreamBudget, room: string, identity: string, chatServiceSid: string | undefined,
+  config: TwilioConfig, budget: UpstreamBudget, room: string, identity: string, chatServiceSid: string | undefined, metrics: Metrics,
 ): Promise<Joined> {
   const { ensureRoom } = await import('./rooms');
-  const { sid: roomSid, type: roomType } = await ensureRoom(config.rest, budget, room, config.roomType);
+  const { sid: roomSid, type: roomType } = await ensureRoom(config.rest, budget, room, config.roomType, metrics);
   if (chatServiceSid === undefined) return { roomSid, roomType };
   const { ensureConversation, addParticipant } = await import('./conversations');
-  const conversation = await ensureConversation(config.rest, budget, chatServiceSid, roomSid);
-  await addParticipant(config.rest, budget, chatServiceSid, conversation.sid, identity);
+  const conversation = await ensureConversation(config.rest, budget, chatServiceSid, roomSid, metrics);
+  await addParticipant(config.rest, budget, chatServiceSid, conversation.sid, identity, metrics);
   return { roomSid, roomType, conversationSid: conversation.sid };
 }
 

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type TwilioSDK from 'twilio';
 import type TwilioServiceException from 'twilio/lib/base/TwilioServiceException';
+import { Metrics, statusClass, timeUpstream, Upstream, UpstreamOutcome } from '../metrics/metrics';
 import type { Deadline, UpstreamBudget } from '../deadline';
 import { Problem } from '../problem';
 import { regionalBaseUrl, TwilioRegion } from './regions';
@@ -218,6 +219,39 @@ export function upstreamProblem(error: unknown, step: string): unknown {
     }
   }
   return error;
+}
+
+/**
+ * One REST request at a time, timed and counted in `metrics` under `upstream`.
+ *
+ * @example const timed = twilioTimer(metrics, 'twilio_video'); await timed(() => rooms('standup').fetch())
+ */
+export function twilioTimer(metrics: Metrics, upstream: Upstream): <T>(request: () => Promise<T>) => Promise<T> {
+  return (request) => timeUpstream(metrics, upstream, twilioOutcome, request);
+}
+
+/** How a failed REST request ended, in the terms {@link upstreamProblem} uses to answer it. */
+function twilioOutcome(error: unknown): UpstreamOutcome {
+  if (error instanceof Problem) {
+    // checkAnswer's refusals: a redirect, or a success that is not the resource.
+    const status = error.extensions.vendor_code;
+    return typeof status === 'number' && status >= 300 && status < 400 ? '3xx' : 'bad_answer';
+  }
+  const failure = twilioFailure(error);
+  if (failure) return statusClass(failure.status);
+  if (isAxiosError(error)) {
+    switch (error.code) {
+      case 'ERR_CANCELED':
+      case 'ECONNABORTED':
+      case 'ETIMEDOUT':
+        return 'timeout';
+      case 'ERR_BAD_RESPONSE':
+        return 'bad_answer';
+      default:
+        return 'unreachable';
+    }
+  }
+  return error instanceof SyntaxError ? 'bad_answer' : 'error';
 }
 
 /** axios's errors: no answer, or an unreadable one (twilio's client lets every HTTP status through). */

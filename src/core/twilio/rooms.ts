@@ -1,6 +1,7 @@
 import type { UpstreamBudget } from '../deadline';
+import { Metrics, noMetrics } from '../metrics/metrics';
 import { Problem } from '../problem';
-import { fetchOrCreate, twilioPathSegment, twilioRestClient, TwilioRestOptions } from './rest';
+import { fetchOrCreate, twilioPathSegment, twilioRestClient, TwilioRestOptions, twilioTimer } from './rest';
 import { sidPattern, sidText } from './sid';
 
 /** Video room types; Twilio recommends `group` and deprecates the others. */
@@ -20,20 +21,24 @@ const roomSid = sidPattern('RM');
 
 /**
  * The in-progress Video room with this unique name, created with `roomType` when there is none
- * (counted against the request's creation limits), within the request's deadline. Rejects with `upstream_error` or `upstream_unavailable` (and
- * `upstream_error` for an answer whose SID or type is not what Twilio's API reference describes:
- * it is echoed to the caller and used in further calls), or `param_invalid` for a name that cannot
- * be a URL path segment (`.` or `..`).
+ * (counted against the request's creation limits), within the request's deadline. Rejects with
+ * `upstream_error` or `upstream_unavailable` (and `upstream_error` for an answer whose SID or type
+ * is not what Twilio's API reference describes: it is echoed to the caller and used in further
+ * calls), or `param_invalid` for a name that cannot be a URL path segment (`.` or `..`). Each REST
+ * request is counted in `metrics`.
  *
  * @example await ensureRoom(options, request, 'standup', 'group') // { sid: 'RM…', type: 'group' }
  */
-export async function ensureRoom(options: TwilioRestOptions, budget: UpstreamBudget, uniqueName: string, roomType: RoomType): Promise<Room> {
+export async function ensureRoom(
+  options: TwilioRestOptions, budget: UpstreamBudget, uniqueName: string, roomType: RoomType, metrics: Metrics = noMetrics,
+): Promise<Room> {
   const rooms = twilioRestClient(options).video.v1.rooms;
   const segment = twilioPathSegment('room', uniqueName);
+  const timed = twilioTimer(metrics, 'twilio_video');
   const room = await fetchOrCreate(
     'room', roomExists, budget,
-    () => rooms(segment).fetch(),
-    () => rooms.create({ uniqueName, type: roomType }),
+    () => timed(() => rooms(segment).fetch()),
+    () => timed(() => rooms.create({ uniqueName, type: roomType })),
   );
   const { sid, type } = room as { sid: unknown; type: unknown };
   if (typeof sid !== 'string' || !roomSid.test(sid)) {

@@ -14,7 +14,7 @@ import { isVideoSessionId } from './session-id';
 /** Parameters that only mean something for `kind=video`. */
 const videoParams = ['session_id', 'room', 'role', 'data'];
 /** Vonage's limit for a Video connection's data, which here holds the identity and the caller's data. */
-const maxConnectionData = 1000;
+export const maxConnectionData = 1000;
 
 /**
  * `/vonage-token`: a Client SDK token (`kind=client`, the default) carrying the server's ACL, for
@@ -49,6 +49,7 @@ async function issueClientToken(
   const { token, expiresAt } = await mintVonageClientToken(config, identity, ttl);
   const acl = Object.keys(config.acl.paths);
   return {
+    kind: 'client',
     body: {
       token, identity, kind: 'client', ttl, expires_at: isoSeconds(expiresAt), application_id: config.applicationId, acl,
       ...(userId === undefined ? {} : { user_id: userId }),
@@ -72,6 +73,7 @@ async function issueVideoToken(
   request.deadline.ensureClientWaiting();
   const { token, expiresAt } = await mintVonageVideoToken(config, { sessionId, role, ttl, data });
   return {
+    kind: 'video',
     body: {
       token, identity, kind: 'video', ttl, expires_at: isoSeconds(expiresAt), application_id: config.applicationId,
       session_id: sessionId, role, ...(room === undefined ? {} : { room }),
@@ -120,7 +122,9 @@ async function roomSession(service: Service, config: VonageConfig, budget: Upstr
   const { sessionForRoom } = await import('./sessions');
   const { videoHost, mediaMode, roomTtlSeconds, timeoutMs } = config.upstream;
   const { deadline, countCreation } = budget;
-  return sessionForRoom({ store: use(service.store), config, videoHost, mediaMode, roomTtlSeconds, timeoutMs, deadline, countCreation }, room);
+  return sessionForRoom({
+    store: use(service.store), config, videoHost, mediaMode, roomTtlSeconds, timeoutMs, deadline, countCreation, metrics: service.metrics,
+  }, room);
 }
 
 /** The Vonage user named after the identity, created with @vonage/users unless the store knows it. */
@@ -128,7 +132,7 @@ async function provisionUser(service: Service, config: VonageConfig, budget: Ups
   const { ensureUser } = await import('./users');
   const { apiHost, timeoutMs } = config.upstream;
   const { deadline, countCreation } = budget;
-  return ensureUser({ store: use(service.store), config, apiHost, timeoutMs, deadline, countCreation }, identity);
+  return ensureUser({ store: use(service.store), config, apiHost, timeoutMs, deadline, countCreation, metrics: service.metrics }, identity);
 }
 
 export const vonageTokenEndpoint = tokenEndpoint('vonage', issueVonageToken);

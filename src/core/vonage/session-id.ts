@@ -3,7 +3,7 @@
  * `-` and `_` separators, well under 512 characters. The same rule holds for an id a caller sends
  * and one Vonage answers, since either is signed into a token, returned and remembered.
  */
-const sessionIdPattern = /^[A-Za-z0-9_~.+/=-]{1,512}$/;
+export const sessionIdPattern = /^[A-Za-z0-9_~.+/=-]{1,512}$/;
 
 /**
  * Whether `value` has the shape of a Video session id.

@@ -1,4 +1,5 @@
 import type { Deadline } from '../deadline';
+import type { Metrics } from '../metrics/metrics';
 import { Problem } from '../problem';
 import type { StateStore } from '../state/store';
 import type { AppCredentials } from './app-jwt';
@@ -23,6 +24,8 @@ export interface SessionDeps {
   deadline: Deadline;
   /** Counts the request against the creation limits: called only when a session is about to be created. */
   countCreation(): Promise<void>;
+  /** Where each request to Vonage is counted. */
+  metrics?: Metrics;
 }
 
 /**
@@ -43,7 +46,9 @@ async function createSession(deps: SessionDeps, deadline: Deadline): Promise<unk
   const { Video, MediaMode, ArchiveMode } = require('@vonage/video') as typeof import('@vonage/video');
   // Vonage answers a list holding the new session.
   const isAnswer = (body: unknown) => Array.isArray(body) && isJsonObject(body[0]);
-  const video = vonageClient(Video, deps.config, { videoHost: deps.videoHost, timeoutMs: deps.timeoutMs, deadline, isAnswer });
+  const video = vonageClient(Video, deps.config, {
+    videoHost: deps.videoHost, timeoutMs: deps.timeoutMs, deadline, isAnswer, metrics: deps.metrics, upstream: 'vonage_video',
+  });
   const session = await callVonage('the Video session request', () => video.createSession({
     mediaMode: deps.mediaMode === 'relayed' ? MediaMode.RELAYED : MediaMode.ROUTED,
     // Recording stays the application's decision, made per session through the Archive API.

@@ -1,5 +1,6 @@
 import type { AuthInterface } from '@vonage/auth';
 import type { Deadline } from '../deadline';
+import { Metrics, noMetrics, statusClass, timeUpstream, Upstream, UpstreamOutcome } from '../metrics/metrics';
 import { Problem } from '../problem';
 import { AppCredentials, appJwt } from './app-jwt';
 
@@ -22,6 +23,9 @@ export interface UpstreamOptions {
    * else is `upstream_error` before the SDK reads it (reading `[]` or `null`, it throws a TypeError).
    */
   isAnswer(body: unknown): boolean;
+  /** Where each request is counted, under `upstream`. */
+  metrics?: Metrics;
+  upstream: Upstream;
 }
 
 /** The options of @vonage/server-client's `Client` this service sets (its `timeout` is the replaced transport's). */
@@ -34,13 +38,13 @@ type SdkClass<C> = new (auth: AuthInterface, options: SdkOptions) => C;
 
 /**
  * A Vonage SDK client (`Video`, `Users`) that signs with the service's KeyObject, gives each call
- * what is left of the request's deadline (at most `timeoutMs`) and reads at most `maxAnswerBytes`
- * of an answer. server-client's debug log (DEBUG=vonage:server-client, or vonage*) prints every
- * request's headers, bearer token included.
+ * what is left of the request's deadline (at most `timeoutMs`), reads at most `maxAnswerBytes` of
+ * an answer and counts each request in `metrics`. server-client's debug log
+ * (DEBUG=vonage:server-client, or vonage*) prints every request's headers, bearer token included.
  *
  * @example
  * const { Video } = require('@vonage/video');
- * await vonageClient(Video, config, { timeoutMs: 5000, deadline, isAnswer: Array.isArray }).createSession();
+ * await vonageClient(Video, config, { timeoutMs: 5000, deadline, isAnswer: Array.isArray, upstream: 'vonage_video' }).createSession();
  */
 export function vonageClient<C>(Sdk: SdkClass<C>, credentials: AppCredentials, options: UpstreamOptions): C {
   const Guarded = guarded(Sdk, options);
@@ -84,13 +88,18 @@ interface SdkTransport {
  * same steps: the SDK prepares the request (URL, headers, bearer token) and its body, this sends it
  * with the call's signal, reads the answer up to the limit, and the SDK parses the copy that holds
  * it. The signal stays armed while the answer is read, so it bounds the body too. Node's own fetch
- * serves both SDKs (@vonage/video's server-client would use node-fetch).
+ * serves both SDKs (@vonage/video's server-client would use node-fetch). Each request is timed and
+ * counted in the options' metrics.
  */
 function guarded<C>(Sdk: SdkClass<C>, options: UpstreamOptions): SdkClass<C> {
   // `sendRequest` and its parts are protected and typed per server-client version; the override needs only this much.
   const Base = Sdk as unknown as new (...args: any[]) => SdkTransport;
   class Guarded extends Base {
-    async sendRequest(request: SdkRequest): Promise<unknown> {
+    sendRequest(request: SdkRequest): Promise<unknown> {
+      return timeUpstream(options.metrics ?? noMetrics, options.upstream, vonageOutcome, () => this.send(request));
+    }
+
+    private async send(request: SdkRequest): Promise<unknown> {
       const signal = options.deadline.signalFor(options.timeoutMs);
       const prepared = await this.prepareRequest(request);
       const answer = await fetch(prepared.url, {
@@ -146,6 +155,16 @@ export async function callVonage<T>(what: string, exchange: () => Promise<T>): P
 /** A JSON object: what most of Vonage's answers are. */
 export function isJsonObject(body: unknown): body is Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body);
+}
+
+/** How a failed request ended, in the terms {@link upstreamProblem} uses to answer it. */
+function vonageOutcome(error: unknown): UpstreamOutcome {
+  if (error instanceof Problem) return 'bad_answer';
+  const answer = errorAnswer(error);
+  if (answer) return answer.ok ? 'bad_answer' : statusClass(answer.status);
+  const { name } = (error ?? {}) as { name?: unknown };
+  if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+  return name === 'TypeError' ? 'unreachable' : 'error';
 }
 
 /** The HTTP status of Vonage's answer carried by an SDK error (@vonage/vetch's VetchError), if any. */

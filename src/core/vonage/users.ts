@@ -1,4 +1,5 @@
 import type { Deadline } from '../deadline';
+import type { Metrics } from '../metrics/metrics';
 import { Problem } from '../problem';
 import type { StateStore } from '../state/store';
 import type { AppCredentials } from './app-jwt';
@@ -16,6 +17,8 @@ export interface UserDeps {
   deadline: Deadline;
   /** Counts the request against the creation limits: called only when a user is about to be created. */
   countCreation(): Promise<void>;
+  /** Where each request to Vonage is counted. */
+  metrics?: Metrics;
 }
 
 /**
@@ -44,7 +47,9 @@ async function createOrFindUser(deps: UserDeps, deadline: Deadline, name: string
   await deps.countCreation();
   const { Users } = require('@vonage/users') as typeof import('@vonage/users');
   // A user, and a page of users, are JSON objects.
-  const users = vonageClient(Users, deps.config, { apiHost: deps.apiHost, timeoutMs: deps.timeoutMs, deadline, isAnswer: isJsonObject });
+  const users = vonageClient(Users, deps.config, {
+    apiHost: deps.apiHost, timeoutMs: deps.timeoutMs, deadline, isAnswer: isJsonObject, metrics: deps.metrics, upstream: 'vonage_users',
+  });
   return callVonage('the Users request', async () => {
     try {
       return (await users.createUser({ name })).id;

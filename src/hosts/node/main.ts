@@ -2,7 +2,7 @@ import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openAccessWarning } from '../../core/auth/open-access';
-import { configProblems, loadConfig } from '../../core/config/config';
+import { configProblems, loadConfig, use } from '../../core/config/config';
 import { Env } from '../../core/config/env';
 import { withEnvFile } from '../../core/config/env-file';
 import { endpoints } from '../../core/endpoints';
@@ -13,6 +13,7 @@ import { startService, stopService } from '../../core/service';
 import { listenProblem, readHostConfig } from './host-config';
 import { InFlight, stopGracefullyOnSignals } from './lifecycle';
 import { LogStream } from './log-stream';
+import { createHostMetrics } from './metrics';
 import { buildRoutes, findAssets, privateAssetReader, Route } from './routes';
 import { createHostServer } from './server';
 
@@ -42,11 +43,15 @@ function main(): void {
   const log = new LogStream(process.stdout);
   const warning = openAccessWarning(config);
   if (warning !== undefined) log.write(warning);
-  const service = startService(config);
+  // Start-up refused a broken METRICS_TOKEN, so the metrics part is there.
+  const { token } = use(config.metrics);
+  const metrics = token === undefined ? undefined : { series: createHostMetrics(), token };
+  const service = startService(config, { onStoreHealth: (event) => log.write(event), metrics: metrics?.series.counters });
+  metrics?.series.watch(service);
   const readiness = createReadiness(service);
-  const routes = buildRoutes(endpoints, assets);
+  const routes = buildRoutes(endpoints, assets, { metrics: metrics !== undefined });
   const inFlight = new InFlight();
-  const server = createHostServer({ service, routes, readiness, log: (fields) => log.write(fields), inFlight });
+  const server = createHostServer({ service, routes, readiness, log: (fields) => log.write(fields), inFlight, metrics });
 
   stopGracefullyOnSignals(server, inFlight, log, () => stopService(service));
   server.once('error', (error: NodeJS.ErrnoException) => failStart(listenProblem(error, hostConfig)));

@@ -4,6 +4,7 @@ import { Config, use } from '../../core/config/config';
 import { allowedMethods, corsHeaders, preflightHeaders } from '../../core/cors';
 import { LogFields } from '../../core/log';
 import { asProblem, Problem } from '../../core/problem';
+import { checkMetricsAccess } from '../../core/metrics/access';
 import { jsonReply, problemReply, Reply, replyText } from '../../core/reply';
 import { Params, readHeader } from '../../core/request/params';
 import { answerClientError } from './client-error';
@@ -12,6 +13,7 @@ import { clientIp } from '../../core/request/client-ip';
 import { mergeParams, parseBody, parseQuery } from '../../core/request/parse';
 import { Service } from '../../core/service';
 import type { InFlight } from './lifecycle';
+import type { HostMetrics } from './metrics';
 import { Route } from './routes';
 import { sendAsset } from './static-asset';
 
@@ -23,6 +25,8 @@ export interface HostApp {
   log: (fields: LogFields) => void;
   /** Told of every response as it starts and ends, for a graceful stop. */
   inFlight: InFlight;
+  /** With `METRICS_TOKEN`: the series `/metrics` serves to a scraper that sends the token. */
+  metrics?: { series: HostMetrics; token: string };
 }
 
 /** The methods Twilio's runtime routes to Functions; the same ones here. */
@@ -35,9 +39,10 @@ const routedMethods = new Set(['GET', 'POST', 'OPTIONS']);
 const requestTimeoutMs = 30_000;
 
 /**
- * The Node host's HTTP server: maps each request to an endpoint of the core, an asset or a probe,
- * answers preflights and every refusal in the endpoints' problem+json format, and writes one log
- * line per request, with the token fields on token routes.
+ * The Node host's HTTP server: maps each request to an endpoint of the core, an asset, a probe or
+ * the metrics, answers preflights and every refusal in the endpoints' problem+json format, and
+ * writes one log line per request, with the token fields on token routes. With metrics on, each
+ * request is timed by route (a path of the route table, else `other`) and status class.
  */
 export function createHostServer(app: HostApp): Server {
   const { config } = app.service;
@@ -72,9 +77,11 @@ export function createHostServer(app: HostApp): Server {
       const status = res.headersSent ? res.statusCode : null;
       const answered = res.writableFinished;
       if (!answered) gone.leave();
+      const ms = performance.now() - started;
+      app.metrics?.series.httpRequest(app.routes.has(target.path) ? target.path : 'other', status ?? undefined, ms / 1000);
       const line = () => app.log({
         event: 'http', method: req.method, path: target.path, status,
-        duration_ms: Math.round((performance.now() - started) * 100) / 100,
+        duration_ms: Math.round(ms * 100) / 100,
         ...fields,
         ...(answered ? {} : { aborted: true }),
       });
@@ -164,6 +171,8 @@ async function handle(
       // Readable by the pages the endpoints answer: an app on another origin imports /rtc-token-client.js
       // as a module, which browsers fetch in CORS mode.
       return sendAsset(res, route.file, hostCors(req, app.service.config));
+    case 'metrics':
+      return sendMetrics(req, res, app.metrics!);
     case 'endpoint': {
       let params: Params;
       let query: Params;
@@ -173,7 +182,10 @@ async function handle(
       } catch (error) {
         // Refused before the endpoint saw it, but a refused token request all the same (a client
         // that left mid-body refused nothing).
-        if (error instanceof Problem) fields.outcome = 'refused';
+        if (error instanceof Problem) {
+          fields.outcome = 'refused';
+          if (route.vendor !== undefined) app.service.metrics.tokenRefused(route.vendor, error.code);
+        }
         throw error;
       }
       // Loaded at start-up: awaiting a value that is already there would cost a turn per request.
@@ -185,6 +197,14 @@ async function handle(
       return send(res, outcome.reply);
     }
   }
+}
+
+/** The exposition, for a scraper that sends the token; anyone else gets the 401 problem. */
+async function sendMetrics(req: IncomingMessage, res: ServerResponse, metrics: NonNullable<HostApp['metrics']>): Promise<void> {
+  checkMetricsAccess(req.headers, metrics.token);
+  const { contentType, text } = await metrics.series.scrape();
+  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
 }
 
 /** Writes a reply in one go; 204 carries no body by definition. */

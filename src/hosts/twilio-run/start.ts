@@ -81,7 +81,7 @@ const demoNotices: Record<Vendor, string> = {
     '  SYNC_SERVICE_SID for the chat, voice and sync grants) in .env: start from .env.example.',
   vonage: 'Vonage: /vonage-token signs with a demo application id and an RSA key generated in memory.\n' +
     '  Vonage rejects these tokens. For real ones set VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY\n' +
-    '  (or VONAGE_PRIVATE_KEY_PATH) in .env: see docs/configuration.md.',
+    '  (or VONAGE_PRIVATE_KEY_FILE) in .env: see docs/configuration.md.',
 };
 
 function printDemoNotice(vendors: readonly Vendor[]): void {

@@ -13,12 +13,12 @@ describe('readStateConfig', () => {
 
   test('reads Redis with the default prefix', () => {
     expect(readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://:pw@cache:6379/2' }))
-      .toEqual({ kind: 'redis', url: 'redis://:pw@cache:6379/2', prefix: 'rtc-token-service:' });
+      .toEqual({ kind: 'redis', url: 'redis://:pw@cache:6379/2', prefix: 'rtc-token-service:', timeoutMs: 1000 });
   });
 
   test('accepts rediss:// for TLS, a custom prefix, and STATE_STORE in any case', () => {
     expect(readStateConfig({ STATE_STORE: 'Redis', REDIS_URL: 'rediss://cache.example:6380', STATE_PREFIX: 'tokens-eu:' }))
-      .toEqual({ kind: 'redis', url: 'rediss://cache.example:6380', prefix: 'tokens-eu:' });
+      .toEqual({ kind: 'redis', url: 'rediss://cache.example:6380', prefix: 'tokens-eu:', timeoutMs: 1000 });
   });
 
   test('names an unknown STATE_STORE', () => {
@@ -37,6 +37,16 @@ describe('readStateConfig', () => {
       expect(problem).toMatchObject({ code: 'config_invalid', message: 'REDIS_URL is not a redis:// or rediss:// URL.' });
     });
 
+  test('reads the deadline of a store operation in milliseconds', () => {
+    expect(readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://cache', STATE_TIMEOUT_MS: '10000' }))
+      .toMatchObject({ kind: 'redis', timeoutMs: 10_000 });
+  });
+
+  test.each(['49', '10001', '1.5', '1s'])('refuses STATE_TIMEOUT_MS=%p', (value) => {
+    expect(problemOf(() => readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://cache', STATE_TIMEOUT_MS: value })))
+      .toMatchObject({ code: 'config_invalid', message: 'STATE_TIMEOUT_MS is not a whole number of milliseconds between 50 and 10000.' });
+  });
+
   test('refuses a prefix with spaces', () => {
     expect(problemOf(() => readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://cache', STATE_PREFIX: 'my app:' })))
       .toMatchObject({ code: 'config_invalid', message: 'STATE_PREFIX is not at most 100 printable ASCII characters without spaces.' });
@@ -52,7 +62,7 @@ describe('openStateStore', () => {
 
   test('opens a Redis store with the configured prefix', async () => {
     const redis = await startRedis();
-    const store = openStateStore({ kind: 'redis', url: redis.url, prefix: 'tokens-eu:' });
+    const store = openStateStore({ kind: 'redis', url: redis.url, prefix: 'tokens-eu:', timeoutMs: 1000 });
     try {
       expect(store).toBeInstanceOf(RedisStore);
       await store.setIfAbsent('room:standup', 'session-1', 60);
@@ -74,7 +84,7 @@ describe('loading', () => {
 
   test('opening a Redis store loads ioredis', async () => {
     expect(await packagesLoadedBy('src/core/state/config.ts', `
-      const store = exported.openStateStore({ kind: 'redis', url: 'redis://127.0.0.1:1', prefix: 'p:' });
+      const store = exported.openStateStore({ kind: 'redis', url: 'redis://127.0.0.1:1', prefix: 'p:', timeoutMs: 1000 });
       await store.close();`)).toContain('ioredis');
   });
 });

@@ -1,6 +1,7 @@
 import { ensureRoom, roomTypes } from '../../../src/core/twilio/rooms';
 import { RunningPrism, startPrism, twilioSpecs } from '../../support/prism';
 import { restOptions, unhurried } from '../../support/twilio-rest';
+import { recordingMetrics } from '../../support/metrics';
 import { rejectionOf } from '../../support/problem';
 import {
   inOrder, notFound, RecordedRequest, StandInAnswer, startTwilioStandIn, TwilioStandIn, twilioError,
@@ -71,6 +72,28 @@ describe('ensureRoom', () => {
       'upstream_error', 502, 'Twilio answered HTTP 429 with error 53119 when asked to create the room.', { vendor_code: 53119 },
     ]);
     expect(twilio.requests).toHaveLength(2);
+  });
+
+  it('counts each REST request under twilio_video by how it ended', async () => {
+    const twilio = await video(inOrder(notFound, twilioError(400, 53113, 'Room exists'), 'prism'));
+    const metrics = recordingMetrics();
+    await ensureRoom(restOptions({ videoBaseUrl: twilio.url }), unhurried(), 'standup', 'group', metrics);
+    expect(metrics.calls).toEqual([
+      ['upstreamRequest', 'twilio_video', '4xx', 'number'],
+      ['upstreamRequest', 'twilio_video', '4xx', 'number'],
+      ['upstreamRequest', 'twilio_video', '2xx', 'number'],
+    ]);
+  });
+
+  it('counts a request that gets no answer in time as a timeout, one that cannot connect as unreachable', async () => {
+    const hung = await video(() => 'hang');
+    const metrics = recordingMetrics();
+    await rejectionOf(ensureRoom(restOptions({ videoBaseUrl: hung.url, timeoutMs: 200 }), unhurried(), 'standup', 'group', metrics));
+    await rejectionOf(ensureRoom(restOptions({ videoBaseUrl: 'http://127.0.0.1:1' }), unhurried(), 'standup', 'group', metrics));
+    expect(metrics.calls).toEqual([
+      ['upstreamRequest', 'twilio_video', 'timeout', 'number'],
+      ['upstreamRequest', 'twilio_video', 'unreachable', 'number'],
+    ]);
   });
 
   it('sends nothing for a name that would climb the path', async () => {
