@@ -1,42 +1,29 @@
-import { Env, invalidConfig, missingConfig, readMatching, readVar } from '../config/env';
+import { Env, invalidConfig, readMatching, readVar } from '../config/env';
 import { MemoryStore, MemoryStoreOptions } from './memory-store';
 import { defaultStatePrefix, openRedisStore, RedisStore } from './redis-store';
+import { readRedisTarget, RedisTarget } from './redis-target';
 
 /** Which store holds the state every replica must see, read from `STATE_STORE` and friends. */
 export type StateConfig =
   | { kind: 'memory' }
-  | { kind: 'redis'; url: string; prefix: string };
-
-/** The variables {@link readStateConfig} reads, for memoising loaders. */
-export const stateVariables = ['STATE_STORE', 'REDIS_URL', 'STATE_PREFIX'] as const;
+  | { kind: 'redis'; target: RedisTarget; prefix: string };
 
 /**
- * Reads `STATE_STORE` (`memory`, the default, or `redis`), and for Redis `REDIS_URL` (required,
- * `redis://` or `rediss://`) and `STATE_PREFIX` (default `rtc-token-service:`). Problems name the
- * variable, never its value: the URL may hold a password.
+ * Reads `STATE_STORE` (`memory`, the default, or `redis`), and for Redis where it is (see
+ * {@link readRedisTarget}) and `STATE_PREFIX` (default `rtc-token-service:`). Problems name the
+ * variable, never its value: URLs and passwords are secrets.
  *
  * @example readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://cache:6379' })
- * // { kind: 'redis', url: 'redis://cache:6379', prefix: 'rtc-token-service:' }
+ * // { kind: 'redis', target: { shape: 'single', url: 'redis://cache:6379', auth: {} }, prefix: 'rtc-token-service:' }
  */
 export function readStateConfig(env: Env): StateConfig {
   const kind = readVar(env, 'STATE_STORE')?.toLowerCase() ?? 'memory';
   if (kind === 'memory') return { kind };
   if (kind !== 'redis') throw invalidConfig('STATE_STORE', 'memory or redis');
-  const url = readVar(env, 'REDIS_URL');
-  if (url === undefined) throw missingConfig(['REDIS_URL']);
-  if (!isRedisUrl(url)) throw invalidConfig('REDIS_URL', 'a redis:// or rediss:// URL');
+  const target = readRedisTarget(env);
   const prefix = readMatching(env, 'STATE_PREFIX', /^[!-~]{1,100}$/, 'at most 100 printable ASCII characters without spaces')
     ?? defaultStatePrefix;
-  return { kind, url, prefix };
-}
-
-function isRedisUrl(value: string): boolean {
-  if (!/^rediss?:\/\//.test(value)) return false;
-  try {
-    return new URL(value).hostname !== '';
-  } catch {
-    return false;
-  }
+  return { kind, target, prefix };
 }
 
 /**
@@ -49,6 +36,6 @@ export function openStateStore(
   config: StateConfig, options: { timeoutMs?: number; memory?: MemoryStoreOptions } = {},
 ): MemoryStore | RedisStore {
   return config.kind === 'redis'
-    ? openRedisStore({ url: config.url, prefix: config.prefix, timeoutMs: options.timeoutMs })
+    ? openRedisStore({ target: config.target, prefix: config.prefix, timeoutMs: options.timeoutMs })
     : new MemoryStore(options.memory);
 }

@@ -1,20 +1,22 @@
-import type { Redis, RedisOptions } from 'ioredis';
 import { Problem } from '../problem';
+import { checkReachable, connectRedis, RedisClient } from './redis-client';
+import type { RedisTarget } from './redis-target';
 import { StateStore } from './store';
 
-export interface RedisStoreOptions {
-  /** `redis://` or `rediss://` (TLS) URL. It may hold a password, so no message ever repeats it. */
-  url: string;
+export type RedisStoreOptions = {
   /** Put before every key, so several services can share one Redis. Default `rtc-token-service:`. */
   prefix?: string;
   /** Deadline of each operation, waiting for a connection included. Default 1000 ms. */
   timeoutMs?: number;
-}
+} & (
+  /** One Redis by `redis://` or `rediss://` (TLS) URL. It may hold a password, so no message ever repeats it. */
+  | { url: string }
+  /** Any Redis deployment: a URL with TLS settings, Sentinel, or Cluster. */
+  | { target: RedisTarget }
+);
 
 export const defaultStatePrefix = 'rtc-token-service:';
 const defaultTimeoutMs = 1000;
-/** Reconnection never stops; attempts back off to one a second, so a returning Redis is used within a second. */
-const maxReconnectDelayMs = 1000;
 
 /**
  * SET NX EX and the read of the winner in one atomic step. Redis 7's `SET … NX GET` would do it
@@ -37,21 +39,22 @@ interface StoreCommands {
 
 /**
  * The state store every replica shares (`STATE_STORE=redis`), on ioredis. Keys are `prefix + key`
- * and always carry a TTL. While Redis is unreachable each operation rejects with
- * `state_unavailable` within `timeoutMs`; the client keeps reconnecting, so operations succeed
- * again as soon as Redis is back, with no restart.
+ * and always carry a TTL; every command touches one key, so on a Redis Cluster each works
+ * whatever slot its key hashes to, and keys spread over every node without hash tags. While Redis
+ * is unreachable each operation rejects with `state_unavailable` within `timeoutMs`; the client
+ * keeps reconnecting, so operations succeed again as soon as Redis is back, with no restart.
  */
 export class RedisStore implements StateStore {
   readonly prefix: string;
-  private readonly redis: Redis & StoreCommands;
+  private readonly redis: RedisClient & StoreCommands;
   private readonly timeoutMs: number;
   /** One wait for the next 'ready' shared by every operation that arrives while disconnected. */
   private nextReady: Promise<void> | undefined;
   private closed = false;
 
   /** Use {@link openRedisStore}, which loads ioredis only when a Redis store is configured. */
-  constructor(redis: Redis, options: { prefix: string; timeoutMs: number }) {
-    this.redis = redis as Redis & StoreCommands;
+  constructor(redis: RedisClient, options: { prefix: string; timeoutMs: number }) {
+    this.redis = redis as RedisClient & StoreCommands;
     this.prefix = options.prefix;
     this.timeoutMs = options.timeoutMs;
   }
@@ -60,7 +63,7 @@ export class RedisStore implements StateStore {
    * The ioredis client, for libraries that speak Redis themselves (rate-limiter-flexible). Keys
    * they write must start with `prefix` and expire; run their calls through {@link run}.
    */
-  get client(): Redis {
+  get client(): RedisClient {
     return this.redis;
   }
 
@@ -80,7 +83,7 @@ export class RedisStore implements StateStore {
 
   async ping(): Promise<boolean> {
     try {
-      await this.run((redis) => redis.ping());
+      await this.run(checkReachable);
       return true;
     } catch {
       return false;
@@ -112,7 +115,7 @@ export class RedisStore implements StateStore {
    *
    * @example await store.run((redis) => redis.ping())
    */
-  async run<T>(operation: (redis: Redis) => Promise<T>): Promise<T> {
+  async run<T>(operation: (redis: RedisClient) => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     let late = false;
     const deadline = new Promise<never>((_, reject) => {
@@ -158,28 +161,11 @@ export class RedisStore implements StateStore {
  */
 export function openRedisStore(options: RedisStoreOptions): RedisStore {
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
-  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
-  const redisOptions: RedisOptions = {
-    // Fail fast while disconnected instead of queueing: a queued write could run long after its
-    // request was answered with 503, and the queue would grow for as long as Redis is away.
-    enableOfflineQueue: false,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    // A connection that stops answering mid-command is dropped and re-established.
-    socketTimeout: timeoutMs,
-    // A command in flight when the connection drops fails rather than being sent again later.
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    retryStrategy: (attempt) => Math.min(attempt * 100, maxReconnectDelayMs),
-    // close() disconnects only a connection that is not ready, which has nothing left to flush;
-    // ioredis would otherwise keep a 2 s timer alive even for a socket that is already gone.
-    disconnectTimeout: 100,
-    scripts: {
-      rtcSetIfAbsent: { numberOfKeys: 1, lua: setIfAbsentScript },
-      rtcIncrement: { numberOfKeys: 1, lua: incrementScript },
-    },
-  };
-  const redis = new RedisClient(options.url, redisOptions);
+  const target: RedisTarget = 'target' in options ? options.target : { shape: 'single', url: options.url, auth: {} };
+  const redis = connectRedis(target, timeoutMs, {
+    rtcSetIfAbsent: { numberOfKeys: 1, lua: setIfAbsentScript },
+    rtcIncrement: { numberOfKeys: 1, lua: incrementScript },
+  });
   // ioredis emits 'error' on every failed (re)connection; unheard, Node would end the process.
   // Operations report the outage as state_unavailable and ping() to readiness probes.
   redis.on('error', () => undefined);

@@ -12,13 +12,15 @@ describe('readStateConfig', () => {
   });
 
   test('reads Redis with the default prefix', () => {
-    expect(readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://:pw@cache:6379/2' }))
-      .toEqual({ kind: 'redis', url: 'redis://:pw@cache:6379/2', prefix: 'rtc-token-service:' });
+    expect(readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://:pw@cache:6379/2' })).toEqual({
+      kind: 'redis', target: { shape: 'single', url: 'redis://:pw@cache:6379/2', auth: {} }, prefix: 'rtc-token-service:',
+    });
   });
 
-  test('accepts rediss:// for TLS, a custom prefix, and STATE_STORE in any case', () => {
-    expect(readStateConfig({ STATE_STORE: 'Redis', REDIS_URL: 'rediss://cache.example:6380', STATE_PREFIX: 'tokens-eu:' }))
-      .toEqual({ kind: 'redis', url: 'rediss://cache.example:6380', prefix: 'tokens-eu:' });
+  test('accepts a custom prefix, any shape of Redis, and STATE_STORE in any case', () => {
+    expect(readStateConfig({ STATE_STORE: 'Redis', REDIS_CLUSTER_NODES: 'node-0:7000', STATE_PREFIX: 'tokens-eu:' })).toEqual({
+      kind: 'redis', target: { shape: 'cluster', nodes: [{ host: 'node-0', port: 7000 }], auth: {} }, prefix: 'tokens-eu:',
+    });
   });
 
   test('names an unknown STATE_STORE', () => {
@@ -26,16 +28,11 @@ describe('readStateConfig', () => {
       .toMatchObject({ code: 'config_invalid', message: 'STATE_STORE is not memory or redis.' });
   });
 
-  test('requires REDIS_URL for Redis', () => {
-    expect(problemOf(() => readStateConfig({ STATE_STORE: 'redis' })))
-      .toMatchObject({ code: 'config_missing', message: 'Set REDIS_URL in the environment or .env file.' });
-  });
-
-  test.each(['http://:secret-pw@cache:6379', 'cache:6379', 'redis://', 'REDIS://:secret-pw@cache'])(
-    'refuses REDIS_URL %p without repeating it', (url) => {
-      const problem = problemOf(() => readStateConfig({ STATE_STORE: 'redis', REDIS_URL: url }));
-      expect(problem).toMatchObject({ code: 'config_invalid', message: 'REDIS_URL is not a redis:// or rediss:// URL.' });
+  test('requires where Redis is', () => {
+    expect(problemOf(() => readStateConfig({ STATE_STORE: 'redis' }))).toMatchObject({
+      code: 'config_missing', message: 'Set one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES for STATE_STORE=redis.',
     });
+  });
 
   test('refuses a prefix with spaces', () => {
     expect(problemOf(() => readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://cache', STATE_PREFIX: 'my app:' })))
@@ -52,7 +49,7 @@ describe('openStateStore', () => {
 
   test('opens a Redis store with the configured prefix', async () => {
     const redis = await startRedis();
-    const store = openStateStore({ kind: 'redis', url: redis.url, prefix: 'tokens-eu:' });
+    const store = openStateStore({ kind: 'redis', target: { shape: 'single', url: redis.url, auth: {} }, prefix: 'tokens-eu:' });
     try {
       expect(store).toBeInstanceOf(RedisStore);
       await store.setIfAbsent('room:standup', 'session-1', 60);
@@ -74,7 +71,7 @@ describe('loading', () => {
 
   test('opening a Redis store loads ioredis', async () => {
     expect(await packagesLoadedBy('src/core/state/config.ts', `
-      const store = exported.openStateStore({ kind: 'redis', url: 'redis://127.0.0.1:1', prefix: 'p:' });
+      const store = exported.openStateStore({ kind: 'redis', target: { shape: 'single', url: 'redis://127.0.0.1:1', auth: {} }, prefix: 'p:' });
       await store.close();`)).toContain('ioredis');
   });
 });

@@ -1,0 +1,131 @@
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import type { ConnectionOptions } from 'node:tls';
+import type { RedisTarget, RedisTls } from './redis-target';
+
+/** An ioredis client of any shape: the store uses only what `Redis` and `Cluster` share. */
+export type RedisClient = Redis | Cluster;
+
+/** Lua scripts to define on the client, as ioredis' `scripts` option takes them. */
+export type RedisScripts = NonNullable<RedisOptions['scripts']>;
+
+/** Reconnection never stops; attempts back off to one a second, so a returning Redis is used within a second. */
+const maxReconnectDelayMs = 1000;
+
+/**
+ * An ioredis client for `target`, connecting in the background: a `Redis` for a URL, a `Redis`
+ * that asks Sentinel where the master is, or a `Cluster`. Every shape fails fast rather than
+ * queueing while disconnected, gives each command `timeoutMs`, reconnects forever (following a
+ * promoted master or moved slots without a restart) and never resends a command that may have
+ * run. Loads ioredis on first call.
+ *
+ * @example
+ * const client = connectRedis({ shape: 'cluster', nodes: [{ host: 'redis-0', port: 6379 }], auth: {} }, 1000, {});
+ */
+export function connectRedis(target: RedisTarget, timeoutMs: number, scripts: RedisScripts): RedisClient {
+  const { Redis: RedisConnection, Cluster: RedisCluster } = require('ioredis') as typeof import('ioredis');
+  const tls = target.tls === undefined ? undefined : tlsOptions(target.tls);
+  const connection: RedisOptions = {
+    // Fail fast while disconnected instead of queueing: a queued write could run long after its
+    // request was answered with 503, and the queue would grow for as long as Redis is away.
+    enableOfflineQueue: false,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    // A connection that stops answering mid-command is dropped and re-established.
+    socketTimeout: timeoutMs,
+    // A command in flight when the connection drops fails rather than being sent again later.
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: reconnectDelay,
+    // A master demoted under a live connection (a failover behind ElastiCache's primary endpoint,
+    // or one Sentinel reconfigured) answers writes with READONLY: reconnect, to the new master.
+    reconnectOnError: (error) => error.message.startsWith('READONLY'),
+    // close() disconnects only a connection that is not ready, which has nothing left to flush;
+    // ioredis would otherwise keep a 2 s timer alive even for a socket that is already gone.
+    disconnectTimeout: 100,
+    ...target.auth,
+    ...(tls === undefined ? {} : { tls }),
+  };
+  switch (target.shape) {
+    case 'single':
+      // The URL's own password and TLS (rediss://) apply; the rest comes from `connection`.
+      return new RedisConnection(target.url, { ...connection, scripts });
+    case 'sentinel':
+      return new RedisConnection({
+        ...connection,
+        scripts,
+        sentinels: target.sentinels,
+        name: target.masterName,
+        sentinelUsername: target.sentinelAuth.username,
+        sentinelPassword: target.sentinelAuth.password,
+        // TLS is all or nothing: to the Sentinels and to the master they name.
+        ...(tls === undefined ? {} : { sentinelTLS: tls, enableTLSForSentinelMode: true }),
+        sentinelRetryStrategy: reconnectDelay,
+        sentinelCommandTimeout: timeoutMs,
+      });
+    case 'cluster':
+      return new RedisCluster(target.nodes, clusterOptions(connection, tls, timeoutMs, scripts));
+  }
+}
+
+function clusterOptions(connection: RedisOptions, tls: ConnectionOptions | undefined, timeoutMs: number, scripts: RedisScripts): ClusterOptions {
+  return {
+    redisOptions: connection,
+    scripts,
+    enableOfflineQueue: false,
+    clusterRetryStrategy: reconnectDelay,
+    slotsRefreshTimeout: timeoutMs,
+    // A node that went away is a 503 now, not after retries that outlast the request's deadline;
+    // the next request finds the slot's new owner (MOVED refreshes the slot table).
+    retryDelayOnFailover: 0,
+    retryDelayOnClusterDown: 0,
+    retryDelayOnTryAgain: 0,
+    // With TLS, keep the names nodes announce: certificates name hosts, not the addresses they
+    // resolve to (ElastiCache's TLS clusters announce names for this reason).
+    ...(tls === undefined ? {} : { dnsLookup: (address, callback) => callback(null, address) }),
+  };
+}
+
+function tlsOptions(tls: RedisTls): ConnectionOptions {
+  return {
+    ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+    ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+  };
+}
+
+function reconnectDelay(attempt: number): number {
+  return Math.min(attempt * 100, maxReconnectDelayMs);
+}
+
+/** Redis Cluster divides keys among this many slots. */
+const clusterSlots = 16384;
+
+/**
+ * Resolves when every key can be served right now, else rejects: one PING for a single Redis or
+ * Sentinel's master. For a cluster, every master that owns slots must be connected and say the
+ * cluster is `ok`: a master gone fails its own keys at once, and every key once the others notice
+ * (after their `cluster-node-timeout`), while a PING to any one node would still answer.
+ *
+ * @example await store.run(checkReachable)
+ */
+export async function checkReachable(client: RedisClient): Promise<void> {
+  if (!isCluster(client)) {
+    await client.ping();
+    return;
+  }
+  const connected = new Map(client.nodes('master').map((node) => [`${node.options.host}:${node.options.port}`, node]));
+  const owners = new Set<string>();
+  for (let slot = 0; slot < clusterSlots; slot++) owners.add(client.slots[slot]?.[0] ?? 'none');
+  const nodes = [...owners].map((owner) => connected.get(owner));
+  if (nodes.includes(undefined)) {
+    // ioredis drops a node whose connection ended and finds it again only through a refresh,
+    // which requests trigger (MOVED) but probes alone would not.
+    client.refreshSlotsCache();
+    throw new Error('A master owning slots is not connected.');
+  }
+  const states = await Promise.all(nodes.map((node) => node!.cluster('INFO')));
+  if (!states.every((info) => String(info).includes('cluster_state:ok'))) throw new Error('The cluster is not serving every slot.');
+}
+
+function isCluster(client: RedisClient): client is Cluster {
+  return client.isCluster;
+}
