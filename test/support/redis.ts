@@ -248,7 +248,8 @@ function answers(port: number, auth: { password?: string; caFile?: string }, com
   return new Promise((resolve) => {
     const socket: Socket = auth.caFile === undefined
       ? connectTcp({ port, host: '127.0.0.1' })
-      : connectTls({ port, host: '127.0.0.1', ca: readFileSync(auth.caFile) });
+      // The chain is checked; the name is the test's business (a certificate may name another host).
+      : connectTls({ port, host: '127.0.0.1', ca: readFileSync(auth.caFile), checkServerIdentity: () => undefined });
     let reply = '';
     const done = (answered: boolean) => {
       socket.destroy();

@@ -74,11 +74,10 @@ function clusterOptions(connection: RedisOptions, tls: ConnectionOptions | undef
     enableOfflineQueue: false,
     clusterRetryStrategy: reconnectDelay,
     slotsRefreshTimeout: timeoutMs,
-    // A node that went away is a 503 now, not after retries that outlast the request's deadline;
-    // the next request finds the slot's new owner (MOVED refreshes the slot table).
-    retryDelayOnFailover: 0,
+    // A cluster that refuses every key (a master lost, no replica promoted yet) stays down for
+    // seconds: answer 503 now rather than retrying until the deadline. A connection closed or
+    // still opening is retried (ioredis' retryDelayOnFailover), within the store's deadline.
     retryDelayOnClusterDown: 0,
-    retryDelayOnTryAgain: 0,
     // With TLS, keep the names nodes announce: certificates name hosts, not the addresses they
     // resolve to (ElastiCache's TLS clusters announce names for this reason).
     ...(tls === undefined ? {} : { dnsLookup: (address, callback) => callback(null, address) }),

@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { Cluster, Redis } from 'ioredis';
+import { Problem } from '../../../src/core/problem';
+import { openRedisStore, RedisStore } from '../../../src/core/state/redis-store';
+import { RedisTarget, RedisTls } from '../../../src/core/state/redis-target';
+import { rejectionOf } from '../../support/problem';
+import { RedisCluster, RedisServer, startRedis, startRedisCluster, stopRedis } from '../../support/redis';
+import { makeTestCertificates, TestCertificates } from '../../support/tls';
+
+const stores: RedisStore[] = [];
+
+/** A store on `target`, closed after the test. */
+function openStore(target: RedisTarget): RedisStore {
+  const store = openRedisStore({ target, prefix: 'shape-test:' });
+  stores.push(store);
+  return store;
+}
+
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((store) => store.close()));
+});
+
+/** Retries `operation` until it succeeds or 15 s pass: a cluster settles in its own time. */
+async function eventually<T>(operation: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** Waits until `condition` holds, for up to 15 s. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  await eventually(async () => {
+    if (!(await condition())) throw new Error('the condition never held');
+  });
+}
+
+describe('TLS (rediss://)', () => {
+  let certificates: TestCertificates;
+  let redis: RedisServer;
+  let named: RedisServer;
+
+  beforeAll(async () => {
+    certificates = makeTestCertificates();
+    [redis, named] = await Promise.all([
+      startRedis({ tls: certificates.server, password: 'tls-pw' }),
+      startRedis({ tls: certificates.named }),
+    ]);
+  });
+  afterAll(async () => {
+    await stopRedis(redis, named);
+    certificates?.remove();
+  });
+
+  const ca = (file: string): RedisTls => ({ ca: readFileSync(file, 'utf8') });
+
+  test('a server whose certificate the private CA signed: keys written, with their TTL', async () => {
+    const store = openStore({ shape: 'single', url: redis.url, auth: {}, tls: ca(certificates.caFile) });
+    expect(await store.increment('count:alice', 60)).toBe(1);
+    expect(await store.ping()).toBe(true);
+    const raw = new Redis(redis.url, { tls: { ca: readFileSync(certificates.caFile) } });
+    try {
+      expect(await raw.get('shape-test:count:alice')).toBe('1');
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  test('a certificate the trusted CA did not sign is a store that cannot be reached, and the detail names nothing', async () => {
+    const store = openStore({ shape: 'single', url: redis.url, auth: {}, tls: ca(certificates.otherCaFile) });
+    const problem = await rejectionOf(store.increment('count:alice', 60));
+    expect({ code: problem.code, status: problem.status }).toEqual({ code: 'state_unavailable', status: 503 });
+    expect(problem.message).not.toMatch(/tls-pw|127\.0\.0\.1|certificate/);
+    expect(await store.ping()).toBe(false);
+  });
+
+  test('without REDIS_CA_FILE, the public CAs alone do not trust a private CA', async () => {
+    const store = openStore({ shape: 'single', url: redis.url, auth: {}, tls: {} });
+    expect(await rejectionOf(store.get('room:standup'))).toBeInstanceOf(Problem);
+    expect(await store.ping()).toBe(false);
+  });
+
+  test('rediss:// to a plaintext server fails: nothing falls back to plaintext', async () => {
+    const plain = await startRedis();
+    try {
+      const store = openStore({ shape: 'single', url: plain.url.replace('redis://', 'rediss://'), auth: {}, tls: ca(certificates.caFile) });
+      expect((await rejectionOf(store.get('room:standup'))).code).toBe('state_unavailable');
+      expect(await store.ping()).toBe(false);
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  test('a certificate for another name verifies once REDIS_TLS_SERVERNAME says that name', async () => {
+    const url = `rediss://127.0.0.1:${named.port}`;
+    const byAddress = openStore({ shape: 'single', url, auth: {}, tls: ca(certificates.caFile) });
+    expect(await byAddress.ping()).toBe(false);
+    const byName = openStore({ shape: 'single', url, auth: {}, tls: { ...ca(certificates.caFile), servername: certificates.namedHost } });
+    expect(await byName.setIfAbsent('room:standup', 'session-1', 60)).toBe('session-1');
+  });
+});
+
+describe('Redis Cluster', () => {
+  let cluster: RedisCluster;
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+
+  const seeds = () => cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port }));
+  const target = (): RedisTarget => ({ shape: 'cluster', nodes: seeds(), auth: {} });
+
+  test('keys land on every master, each command on the node that owns its slot', async () => {
+    const store = openStore(target());
+    const counts = await Promise.all(Array.from({ length: 30 }, (_, i) => store.increment(`count:user-${i}`, 60)));
+    expect(counts).toEqual(Array(30).fill(1));
+    expect(await store.setIfAbsent('room:standup', 'session-1', 60)).toBe('session-1');
+    const perNode = await Promise.all(cluster.nodes.map(async (node) => {
+      const raw = new Redis(node.url);
+      try {
+        return await raw.dbsize();
+      } finally {
+        raw.disconnect();
+      }
+    }));
+    expect(perNode.every((keys) => keys > 0)).toBe(true);
+    expect(perNode.reduce((sum, keys) => sum + keys, 0)).toBe(31);
+  });
+
+  test('one master killed: its keys are state_unavailable within the deadline and readiness fails; back, both recover without a restart', async () => {
+    const store = openStore(target());
+    const raw = new Cluster(seeds());
+    raw.on('error', () => undefined);
+    try {
+      await until(async () => (await store.ping()));
+      const [victim] = cluster.nodes;
+      // A key the victim owns, found by asking it which slots it serves.
+      const key = await keyOwnedBy(raw, victim.port);
+      await store.increment(key, 60);
+      await victim.kill();
+      const started = performance.now();
+      expect((await rejectionOf(store.increment(key, 60))).code).toBe('state_unavailable');
+      expect(performance.now() - started).toBeLessThan(1500);
+      expect(await store.ping()).toBe(false);
+      await victim.restart();
+      await until(() => store.ping());
+      // Nothing persisted: the restarted master counts from zero, and the store counts there.
+      expect(await eventually(() => store.increment(key, 60))).toBe(1);
+    } finally {
+      raw.disconnect();
+    }
+  }, 60_000);
+});
+
+/** A key of this store whose slot the node on `port` owns. */
+async function keyOwnedBy(cluster: Cluster, port: number): Promise<string> {
+  // A third of all keys hash to each of three masters: a hundred tries cannot all miss.
+  for (let i = 0; i < 100; i++) {
+    const key = `count:probe-${i}`;
+    const slot = await cluster.cluster('KEYSLOT', `shape-test:${key}`) as number;
+    if (cluster.slots[slot]?.[0] === `127.0.0.1:${port}`) return key;
+  }
+  throw new Error(`no key of the first hundred hashes to a slot of 127.0.0.1:${port}: ${JSON.stringify(cluster.slots[0])}`);
+}
