@@ -1,14 +1,9 @@
+import { answer } from '../support/answer';
 import { fullTwilioEnv } from '../support/fixtures';
 import { startRedis } from '../support/redis';
 import { RunningServer, startNodeHost } from '../support/server';
 
 type Redis = Awaited<ReturnType<typeof startRedis>>;
-
-async function answer(url: string, init: RequestInit = {}) {
-  const response = await fetch(url, init);
-  const body = (await response.json()) as Record<string, unknown>;
-  return { status: response.status, code: body.code, token: body.token, headers: response.headers };
-}
 
 describe('limits hold across replicas sharing one Redis', () => {
   let redis: Redis;

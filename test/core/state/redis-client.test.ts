@@ -6,6 +6,7 @@ import { RedisTarget, RedisTls } from '../../../src/core/state/redis-target';
 import { rejectionOf } from '../../support/problem';
 import { RedisCluster, RedisServer, startRedis, startRedisCluster, stopRedis } from '../../support/redis';
 import { makeTestCertificates, TestCertificates } from '../../support/tls';
+import { eventually, until } from '../../support/wait';
 
 const stores: RedisStore[] = [];
 
@@ -19,26 +20,6 @@ function openStore(target: RedisTarget): RedisStore {
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close()));
 });
-
-/** Retries `operation` until it succeeds or 15 s pass: a cluster settles in its own time. */
-async function eventually<T>(operation: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      return await operation();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
-/** Waits until `condition` holds, for up to 15 s. */
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  await eventually(async () => {
-    if (!(await condition())) throw new Error('the condition never held');
-  });
-}
 
 describe('TLS (rediss://)', () => {
   let certificates: TestCertificates;
@@ -138,7 +119,7 @@ describe('Redis Cluster', () => {
     const raw = new Cluster(seeds());
     raw.on('error', () => undefined);
     try {
-      await until(async () => (await store.ping()));
+      await until(() => store.ping(), 'the cluster is ready', 15_000, cluster.output);
       const [victim] = cluster.nodes;
       // A key the victim owns, found by asking it which slots it serves.
       const key = await keyOwnedBy(raw, victim.port);
@@ -149,7 +130,7 @@ describe('Redis Cluster', () => {
       expect(performance.now() - started).toBeLessThan(1500);
       expect(await store.ping()).toBe(false);
       await victim.restart();
-      await until(() => store.ping());
+      await until(() => store.ping(), 'the restarted master serves again', 15_000, cluster.output);
       // Nothing persisted: the restarted master counts from zero, and the store counts there.
       expect(await eventually(() => store.increment(key, 60))).toBe(1);
     } finally {

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { answer } from '../support/answer';
+import { fullTwilioEnv } from '../support/fixtures';
+import { RedisServer, startRedis } from '../support/redis';
+import { RunningServer, startNodeHost } from '../support/server';
+import { makeTestCertificates, TestCertificates } from '../support/tls';
+
+const password = 'tls-redis-secret';
+
+describe('a host on rediss:// with a private CA', () => {
+  let certificates: TestCertificates;
+  let redis: RedisServer;
+  let trusting: RunningServer;
+  let mistrusting: RunningServer;
+
+  beforeAll(async () => {
+    certificates = makeTestCertificates();
+    redis = await startRedis({ tls: certificates.server, password });
+    const env = { ...fullTwilioEnv, STATE_STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT_IDENTITY: '5', RATE_LIMIT_IP: '0' };
+    [trusting, mistrusting] = await Promise.all([
+      startNodeHost({ ...env, REDIS_CA_FILE: certificates.caFile }),
+      startNodeHost({ ...env, REDIS_CA_FILE: certificates.otherCaFile }),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([trusting?.stop(), mistrusting?.stop()]);
+    await redis?.stop();
+    certificates?.remove();
+  });
+
+  test('issues tokens, counting its limit in Redis over TLS, and is ready', async () => {
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await answer(`${trusting.url}/token?identity=alice`)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const raw = new Redis(redis.url, { tls: { ca: readFileSync(certificates.caFile) } });
+    try {
+      expect(await raw.get('rtc-token-service:limit:identity:alice')).toBe('6');
+      expect(await raw.ttl('rtc-token-service:limit:identity:alice')).toBeGreaterThan(0);
+    } finally {
+      raw.disconnect();
+    }
+    expect((await fetch(`${trusting.url}/_/ready`)).status).toBe(200);
+  });
+
+  test('trusting another CA, the store cannot be reached: state_unavailable, readiness says so, and nothing leaks', async () => {
+    const token = await answer(`${mistrusting.url}/token?identity=alice`);
+    expect({ status: token.status, code: token.code, token: token.token }).toEqual({ status: 503, code: 'state_unavailable', token: undefined });
+    const ready = await answer(`${mistrusting.url}/_/ready`);
+    expect({ status: ready.status, code: ready.code }).toEqual({ status: 503, code: 'state_unavailable' });
+    expect(mistrusting.output()).not.toContain(password);
+    expect((await fetch(`${mistrusting.url}/_/health`)).status).toBe(200);
+  });
+});
