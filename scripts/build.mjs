@@ -58,6 +58,21 @@ await build({
   outfile: join(out, 'host', 'server.js'),
 });
 
+// `npm start`: twilio-run serving the Functions above, with the environment every local command sees.
+await build({
+  ...bundle,
+  entryPoints: [join(root, 'src', 'hosts', 'twilio-run', 'start.ts')],
+  outfile: join(out, 'start', 'start.js'),
+});
+
+// `npm run deploy`: the preflight, then twilio-run deploy. A development tool: it runs from a
+// checkout, where twilio-run (a dev dependency) is installed.
+await build({
+  ...bundle,
+  entryPoints: [join(root, 'src', 'deploy', 'main.ts')],
+  outfile: join(out, 'deploy', 'deploy.js'),
+});
+
 // The rtc-token command line, the package's bin: runnable as ./build/cli/rtc-token.js too.
 await build({
   ...bundle,
@@ -87,4 +102,4 @@ await build({
   logLevel: 'warning',
 });
 
-console.log(`built ${relative(root, out) || '.'}: functions/, assets/, host/server.js and cli/rtc-token.js`);
+console.log(`built ${relative(root, out) || '.'}: functions/, assets/, host/server.js, start/start.js, deploy/deploy.js and cli/rtc-token.js`);

@@ -5,9 +5,12 @@ import { root } from '../support/server';
 const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => join('docs', name))];
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<'scripts' | 'bin' | 'dependencies' | 'devDependencies', Record<string, string>>;
 
-/** Each `npm run X`, `npm start` and `npm test` a page shows, with where it shows it. */
+/**
+ * Each `npm run X`, `npm start` and `npm test` a page shows, with where it shows it. A script name
+ * may hold colons but not end in one: `npm run deploy: not deployed` is the command's own output.
+ */
 function npmScriptsShown(): Array<{ page: string; script: string }> {
-  return pages.flatMap((page) => [...readFileSync(join(root, page), 'utf8').matchAll(/\bnpm (?:run ([\w:.-]+)|(start|test)\b)/g)]
+  return pages.flatMap((page) => [...readFileSync(join(root, page), 'utf8').matchAll(/\bnpm (?:run ([\w:.-]*[\w.-])|(start|test)\b)/g)]
     .map((match) => ({ page, script: match[1] ?? match[2] })));
 }
 

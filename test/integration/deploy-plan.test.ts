@@ -35,6 +35,11 @@ describe('twilio serverless:deploy after npm run build', () => {
     expect(config.assetsFolderName).toBe('build/assets');
   });
 
+  test('.twilioserverlessrc pins the Functions runtime to node22, the Node the project and @twilio/runtime-handler 2.1.0 support', async () => {
+    const { config } = await deployPlan();
+    expect(config.runtime).toBe('node22');
+  });
+
   test('deploys /token and /vonage-token as public functions, built JavaScript only', async () => {
     const { plan } = await deployPlan();
     const functions = plan.functions.map(({ path, access, filePath }) => ({ path, access, file: filePath.slice(root.length + 1) }));

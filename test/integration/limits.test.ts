@@ -78,6 +78,20 @@ describe('client addresses and failed authentications', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
+  test('with TRUST_PROXY 0, the first request that carries X-Forwarded-For logs one warning naming TRUST_PROXY, once per process', async () => {
+    const warnings = (server: RunningServer) => server.output().split('\n').filter((line) => line.includes('"event":"trust_proxy_unset"'));
+    for (let i = 0; i < 3; i++) await fetch(`${direct.url}/_/health`, { headers: { 'x-forwarded-for': `198.51.100.${i}` } });
+    for (let i = 0; i < 3; i++) await fetch(`${proxied.url}/_/health`, { headers: { 'x-forwarded-for': `198.51.100.${i}` } });
+    await fetch(`${direct.url}/_/health`);
+    // The host writes its log asynchronously: wait until the line after the last request is in.
+    await waitFor(() => direct.output().split('\n').filter((line) => line.includes('"path":"/_/health"')).length >= 4);
+    await waitFor(() => proxied.output().split('\n').filter((line) => line.includes('"path":"/_/health"')).length >= 3);
+    expect(warnings(direct).map((line) => JSON.parse(line))).toEqual([{
+      time: expect.any(String), level: 'warn', event: 'trust_proxy_unset', message: expect.stringContaining('TRUST_PROXY is 0'),
+    }]);
+    expect(warnings(proxied)).toEqual([]);
+  });
+
   test('with TRUST_PROXY=1, the address the proxy saw counts; what the client wrote before it never moves it to another bucket', async () => {
     const guess = (forwardedFor: string, code: string) => answer(`${proxied.url}/token?identity=eve`, {
       headers: { 'x-forwarded-for': forwardedFor, authorization: `Bearer ${code}` },
@@ -89,3 +103,11 @@ describe('client addresses and failed authentications', () => {
     expect(await guess('203.0.113.10', passcode)).toMatchObject({ status: 200 });
   });
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('the condition never held within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,20 +1,22 @@
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { twilioCredentials, vonageApplicationId, vonageKeys } from '../support/fixtures';
-import { baseEnv, freePort, RunningServer, root, startProcess } from '../support/server';
-import { verifyVonageToken } from '../support/verify';
+import { baseEnv, buildDir, envFile, freePort, RunningServer, startProcess } from '../support/server';
+import { verifyTwilioToken, verifyVonageToken } from '../support/verify';
 
 const { privatePem, publicKey } = vonageKeys();
 const keyLines = privatePem.split('\n').filter((line) => line && !line.startsWith('-----'));
+/** `npm start` minus the build, which the suite has done already. */
+const startScript = join(buildDir, 'start', 'start.js');
 let server: RunningServer;
 
 /**
- * `npm start` as a new user runs it, minus the build (the suite has built already) and pointed at
- * a .env that does not exist, so a developer's own .env cannot change the outcome.
+ * `npm start` as a new user runs it, pointed at an empty .env, so a developer's own .env cannot
+ * change the outcome.
  */
 beforeAll(async () => {
   const port = await freePort();
-  server = await startProcess([join(root, 'scripts', 'start.mjs'), '--env', join(root, 'test', 'no-such.env')], {
+  server = await startProcess([startScript, '--env', envFile({})], {
     port, readyPath: '/token',
     env: baseEnv({ PORT: String(port), DEBUG: '*', VONAGE_APPLICATION_ID: vonageApplicationId, VONAGE_PRIVATE_KEY: privatePem }),
   });
@@ -29,6 +31,10 @@ describe('npm start', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { grants: string[]; token: string };
     expect(body.grants).toEqual(['video', 'chat', 'voice', 'sync']);
+    // The SIDs a token carries are marked as demo ones (src/core/config/demo.ts).
+    const claims = JSON.parse(Buffer.from(body.token.split('.')[1], 'base64url').toString()) as { iss: string; sub: string };
+    expect(claims.iss).toMatch(/^SK0{16}[0-9a-f]{16}$/);
+    expect(claims.sub).toMatch(/^AC0{16}[0-9a-f]{16}$/);
     expect(server.output()).toContain('DEMO CREDENTIALS');
     expect(server.output()).toContain('Twilio rejects these');
     expect(server.output()).not.toContain(twilioCredentials.API_SECRET);
@@ -67,10 +73,10 @@ describe('npm start binding and secrets', () => {
     const [localPort, exposedPort] = [await freePort(), await freePort()];
     const env = { ...twilioCredentials, AUTH_MODE: 'passcode', AUTH_PASSCODE: passcode, DEBUG: '*' };
     [local, exposed] = await Promise.all([
-      startProcess([join(root, 'scripts', 'start.mjs'), '--env', join(root, 'test', 'no-such.env')], {
+      startProcess([startScript, '--env', envFile({})], {
         port: localPort, readyPath: '/_/none', env: baseEnv({ ...env, PORT: String(localPort) }),
       }),
-      startProcess([join(root, 'scripts', 'start.mjs'), '--env', join(root, 'test', 'no-such.env')], {
+      startProcess([startScript, '--env', envFile({})], {
         port: exposedPort, readyPath: '/_/none', env: baseEnv({ ...env, PORT: String(exposedPort), HOST: '0.0.0.0' }),
       }),
     ]);
@@ -106,5 +112,41 @@ describe('npm start binding and secrets', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const debugLines = local.output().split('\n').filter((line) => /express:router|twilio-runtime-handler/.test(line));
     expect(debugLines).toEqual([]);
+  });
+});
+
+describe('npm start with a .env', () => {
+  let withFile: RunningServer;
+
+  /** Credentials, PORT and limits only in the .env; TOKEN_TTL in both, where the environment wins. */
+  beforeAll(async () => {
+    const port = await freePort();
+    const file = envFile({ ...twilioCredentials, PORT: String(port), RATE_LIMIT_IDENTITY: '2', TOKEN_TTL: '600', AUTH_MODE: 'none' });
+    withFile = await startProcess([startScript, '--env', file], { port, readyPath: '/token', env: baseEnv({ TOKEN_TTL: '900' }) });
+  });
+  afterAll(async () => {
+    await withFile?.stop('SIGTERM');
+  });
+
+  test('listens on PORT from .env and signs with its credentials; the environment wins over the file', async () => {
+    const response = await fetch(`${withFile.url}/token?identity=dana`);
+    const body = (await response.json()) as { token: string; ttl: number };
+    expect(response.status).toBe(200);
+    expect(body.ttl).toBe(900);
+    const { payload } = await verifyTwilioToken(body.token, twilioCredentials.API_SECRET);
+    expect([payload.iss, payload.sub]).toEqual([twilioCredentials.API_KEY, twilioCredentials.ACCOUNT_SID]);
+    expect(withFile.output()).not.toContain('Twilio rejects these');
+  });
+
+  test('limits counted in memory hold from one request to the next, as in one warm container', async () => {
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${withFile.url}/token?identity=erin`)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  test('a .env named with --env that does not exist stops start-up with a line that names it', async () => {
+    const port = await freePort();
+    await expect(startProcess([startScript, '--env', 'no-such.env'], { port, readyPath: '/token', env: baseEnv({ PORT: String(port) }) }))
+      .rejects.toThrow('npm start: The file no-such.env does not exist.');
   });
 });

@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { freePort, root } from './server';
 
-/** Twilio's OpenAPI descriptions (twilio-oai), one per REST domain the service calls. */
+/** Twilio's OpenAPI descriptions (twilio-oai): the REST domains the service calls, and the one its deploy calls. */
 export const twilioSpecs = {
   video: join(root, 'test', 'fixtures', 'twilio-oai', 'twilio_video_v1.json'),
   conversations: join(root, 'test', 'fixtures', 'twilio-oai', 'twilio_conversations_v1.json'),
+  serverless: join(root, 'test', 'fixtures', 'twilio-oai', 'twilio_serverless_v1.json'),
 } as const;
 
 export interface RunningPrism {
@@ -27,13 +30,58 @@ const stopGraceMs = 5_000;
  *
  * @example const video = await startPrism(twilioSpecs.video); … await video.stop();
  */
-export async function startPrism(spec: string): Promise<RunningPrism> {
+export function startPrism(spec: string): Promise<RunningPrism> {
+  return runPrism(['mock', '--errors', spec]);
+}
+
+/**
+ * Prism's validating proxy in front of a live server (`upstream`, e.g. a stand-in): it forwards
+ * each request and checks both the request and the answer against the description. With
+ * `--errors`, a request that breaks it gets a 422 and is not forwarded, and an answer that breaks
+ * it becomes a 500; either way the output names the field.
+ *
+ * @example const serverless = await startPrismProxy(twilioSpecs.serverless, standIn.url);
+ */
+export function startPrismProxy(spec: string, upstream: string): Promise<RunningPrism> {
+  return runPrism(['proxy', '--errors', spec, upstream]);
+}
+
+/**
+ * A copy of `spec` (in a temporary directory; the fixture stays as Twilio published it) that names
+ * the encoding of every array field in a form body. Twilio's API reads an array as its key repeated
+ * (`FunctionVersions=ZN…&FunctionVersions=ZN…`: OpenAPI's default for forms, style form, exploded),
+ * which is what its SDKs and twilio-run send; twilio-oai leaves the encoding implicit, and Prism
+ * 5.16 then reads such a field as one string and refuses the request. Named, Prism reads it as an
+ * array, but of the last repeated key only: it checks one item of each such array, and a stand-in
+ * has to check the rest.
+ *
+ * @example startPrismProxy(withFormArrayEncoding(twilioSpecs.serverless), standIn.url)
+ */
+export function withFormArrayEncoding(spec: string): string {
+  type FormContent = { schema?: { properties?: Record<string, { type?: string }> }; encoding?: Record<string, unknown> };
+  const description = JSON.parse(readFileSync(spec, 'utf8')) as {
+    paths: Record<string, Record<string, { requestBody?: { content?: Record<string, FormContent> } }>>;
+  };
+  for (const operations of Object.values(description.paths)) {
+    for (const operation of Object.values(operations)) {
+      const form = operation?.requestBody?.content?.['application/x-www-form-urlencoded'];
+      for (const [name, property] of Object.entries(form?.schema?.properties ?? {})) {
+        if (property.type === 'array') form!.encoding = { ...form!.encoding, [name]: { style: 'form', explode: true } };
+      }
+    }
+  }
+  const copy = join(mkdtempSync(join(tmpdir(), 'twilio-oai-')), basename(spec));
+  writeFileSync(copy, JSON.stringify(description));
+  return copy;
+}
+
+async function runPrism(args: string[]): Promise<RunningPrism> {
   const port = await freePort();
   const prism = require.resolve('@stoplight/prism-cli/dist/index.js');
   // Its own process group, so stop() ends whatever Prism forked as well.
   const child = spawn(
     process.execPath,
-    [prism, 'mock', '--errors', spec, '--host', '127.0.0.1', '--port', String(port)],
+    [prism, ...args, '--host', '127.0.0.1', '--port', String(port)],
     { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';

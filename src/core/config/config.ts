@@ -4,8 +4,9 @@ import { LimitsConfig, readLimitsConfig } from '../limits/config';
 import { readStateConfig, StateConfig } from '../state/config';
 import { asProblem, Problem } from '../problem';
 import { readTwilioConfig, TwilioConfig, twilioVariables } from '../twilio/config';
-import { readVonageConfig, vonageConfigured, VonageConfig } from '../vonage/config';
+import { readVonageConfig, vonageConfigured, VonageConfig, vonageVariables } from '../vonage/config';
 import { ReadAsset } from '../vonage/private-key';
+import { demoVariables } from './demo';
 import { Env, readVar } from './env';
 
 export type { ReadAsset };
@@ -29,7 +30,15 @@ export interface Config {
   readonly vonage: Part<VonageConfig>;
   /** The vendors this deployment is set up for: any of their variables set (or the Vonage key as a private asset). */
   readonly vendors: readonly Vendor[];
+  /**
+   * The vendors among `vendors` running on the demo credentials `npm start` makes (see `demo.ts`):
+   * Twilio and Vonage reject every token signed with them.
+   */
+  readonly demo: readonly Vendor[];
 }
+
+/** Each vendor's variables, for telling which ones a deployment sets up and which run on demo values. */
+const vendorVariables: Readonly<Record<Vendor, readonly string[]>> = { twilio: twilioVariables, vonage: vonageVariables };
 
 /**
  * Reads and validates every variable once, into one frozen Config: per warm container on Twilio,
@@ -41,7 +50,7 @@ export interface Config {
 export function loadConfig(env: Env, readAsset: ReadAsset = () => undefined): Config {
   const vonage = settle(() => readVonageConfig(env, readAsset));
   const vendors: Vendor[] = [];
-  if (twilioVariables.some((name) => readVar(env, name) !== undefined)) vendors.push('twilio');
+  if (vendorVariables.twilio.some((name) => readVar(env, name) !== undefined)) vendors.push('twilio');
   if (vonageConfigured(env, readAsset)) vendors.push('vonage');
   return Object.freeze({
     cors: settle(() => readOriginPolicy(env)),
@@ -51,6 +60,7 @@ export function loadConfig(env: Env, readAsset: ReadAsset = () => undefined): Co
     twilio: settle(() => readTwilioConfig(env)),
     vonage,
     vendors: Object.freeze(vendors),
+    demo: Object.freeze(vendors.filter((vendor) => demoVariables(env, vendorVariables[vendor]).length > 0)),
   });
 }
 

@@ -17,15 +17,18 @@ const defaultHostname = '0.0.0.0';
  * @example readHostConfig({ VCR_PORT: '8080', PORT: '3000' }).port // 8080
  */
 export function readHostConfig(env: Env): HostConfig {
-  const port = firstVar(env, ['VCR_PORT', 'PORT']);
-  return {
-    port: port === undefined ? defaultPort : parsePort(port.name, port.value),
-    hostname: readVar(env, 'HOST') ?? defaultHostname,
-  };
+  return { port: readPort(env, 'VCR_PORT', 'PORT'), hostname: readVar(env, 'HOST') ?? defaultHostname };
 }
 
-function parsePort(name: string, value: string): number {
-  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
-  if (!(port >= 1 && port <= 65535)) throw invalidConfig(name, 'a TCP port between 1 and 65535');
-  return port;
+/**
+ * The port in the first of `names` that is set, else 3000.
+ *
+ * @example readPort({ PORT: '8080' }, 'PORT') // 8080
+ */
+export function readPort(env: Env, ...names: string[]): number {
+  const port = firstVar(env, names);
+  if (port === undefined) return defaultPort;
+  const number = /^\d{1,5}$/.test(port.value) ? Number(port.value) : NaN;
+  if (!(number >= 1 && number <= 65535)) throw invalidConfig(port.name, 'a TCP port between 1 and 65535');
+  return number;
 }

@@ -1,8 +1,10 @@
 import { writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { openAccessWarning } from '../../core/auth/open-access';
 import { configProblems, loadConfig } from '../../core/config/config';
 import { Env } from '../../core/config/env';
+import { withEnvFile } from '../../core/config/env-file';
 import { endpoints } from '../../core/endpoints';
 import { logLine } from '../../core/log';
 import { Problem } from '../../core/problem';
@@ -18,8 +20,13 @@ import { createHostServer } from './server';
  * Entry of `build/host/server.js`: validates the configuration once, then serves the endpoint
  * table and the assets built beside it (`build/assets`). A configuration that is set but broken
  * stops start-up with one line naming the variable.
+ *
+ * Platforms (Vonage Cloud Runtime, containers) hand it the environment and nothing else. On a
+ * developer's machine `--dotenv` (what `npm run serve` passes) adds `.env` under the environment,
+ * or `--env <file>` that file, by the rule `npm start` and `rtc-token` follow too.
  */
 function main(): void {
+  loadEnvFile(process.argv.slice(2));
   // The Vonage SDKs' debug output prints each request's headers, bearer JWTs included: keep it off
   // even under DEBUG=*, before anything loads the debug module.
   if (process.env.DEBUG) process.env.DEBUG += ',-vonage*';
@@ -51,6 +58,22 @@ function main(): void {
     });
     void warmUp(endpoints.filter((entry) => config.vendors.includes(entry.vendor)).map((entry) => routes.get(entry.path)!), readiness);
   });
+}
+
+/**
+ * With `--dotenv` or `--env <file>`, the file's variables join the environment, as `node --env-file`
+ * would add them: before anything reads one (Node reads UV_THREADPOOL_SIZE, the debug module DEBUG).
+ */
+function loadEnvFile(args: string[]): void {
+  let values: { dotenv?: boolean; env?: string };
+  try {
+    ({ values } = parseArgs({ args, options: { dotenv: { type: 'boolean' }, env: { type: 'string' } }, strict: true }));
+  } catch (error) {
+    // Node's first sentence names the option ("Unknown option '--x'"); the rest is advice about `--`.
+    const mistake = (error as Error).message.split(/(?<=\.) /)[0].replace(/\.$/, '');
+    throw new Error(`${mistake}. Options: --dotenv (read .env) or --env <file>.`);
+  }
+  if (values.dotenv || values.env !== undefined) Object.assign(process.env, withEnvFile(process.env, process.cwd(), values.env));
 }
 
 /**

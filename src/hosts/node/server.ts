@@ -40,8 +40,13 @@ export function createHostServer(app: HostApp): Server {
   const { config } = app.service;
   // Start-up refused a broken configuration, so the limits part is there.
   const trustedHops = use(config.limits).trustProxy;
+  let forwardingNoticed = trustedHops > 0;
   const server = createServer({ requestTimeout: requestTimeoutMs }, (req, res) => {
     const started = performance.now();
+    if (!forwardingNoticed && req.headers['x-forwarded-for'] !== undefined) {
+      forwardingNoticed = true;
+      app.log(untrustedForwardingWarning);
+    }
     const target = requestTarget(req.url ?? '/');
     const fields: Record<string, unknown> = {};
     // 'close' follows every answer, and a client that leaves early too: one line either way.
@@ -68,6 +73,18 @@ export function createHostServer(app: HostApp): Server {
   });
   return server;
 }
+
+/**
+ * Logged once per process: a request came through a proxy (it carries X-Forwarded-For) while
+ * TRUST_PROXY is 0, so the socket address is the proxy's and every client shares its limit bucket:
+ * the whole service then gets RATE_LIMIT_IP requests a minute. The header alone proves nothing
+ * (any client can send it), which is why this warns and changes nothing.
+ */
+const untrustedForwardingWarning = {
+  level: 'warn', event: 'trust_proxy_unset',
+  message: 'A request carries X-Forwarded-For but TRUST_PROXY is 0: if a proxy sits in front of this host, every client '
+    + 'counts as its address and shares one RATE_LIMIT_IP bucket. Set TRUST_PROXY to the number of proxies that append to X-Forwarded-For.',
+} as const;
 
 interface Target {
   /** The path as sent, without the query: the only part the log may keep. */
