@@ -4,36 +4,38 @@ import { answer } from '../support/answer';
 import { fullTwilioEnv } from '../support/fixtures';
 import { RedisServer, startRedis } from '../support/redis';
 import { RunningServer, startNodeHost } from '../support/server';
-import { makeTestCertificates, TestCertificates } from '../support/tls';
+import { makeTestCa, TestCa } from '../support/test-ca';
 
 const password = 'tls-redis-secret';
 
 describe('a host on rediss:// with a private CA', () => {
-  let certificates: TestCertificates;
+  let ca: TestCa;
+  let otherCa: TestCa;
   let redis: RedisServer;
   let trusting: RunningServer;
   let mistrusting: RunningServer;
 
   beforeAll(async () => {
-    certificates = makeTestCertificates();
-    redis = await startRedis({ tls: certificates.server, password });
+    [ca, otherCa] = [makeTestCa(['127.0.0.1']), makeTestCa(['127.0.0.1'])];
+    redis = await startRedis({ tls: ca, password });
     const env = { ...fullTwilioEnv, STATE_STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT_IDENTITY: '5', RATE_LIMIT_IP: '0' };
     [trusting, mistrusting] = await Promise.all([
-      startNodeHost({ ...env, REDIS_CA_FILE: certificates.caFile }),
-      startNodeHost({ ...env, REDIS_CA_FILE: certificates.otherCaFile }),
+      startNodeHost({ ...env, REDIS_CA_FILE: ca.caFile }),
+      startNodeHost({ ...env, REDIS_CA_FILE: otherCa.caFile }),
     ]);
   }, 60_000);
   afterAll(async () => {
     await Promise.all([trusting?.stop(), mistrusting?.stop()]);
     await redis?.stop();
-    certificates?.remove();
+    ca?.remove();
+    otherCa?.remove();
   });
 
   test('issues tokens, counting its limit in Redis over TLS, and is ready', async () => {
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await answer(`${trusting.url}/token?identity=alice`)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
-    const raw = new Redis(redis.url, { tls: { ca: readFileSync(certificates.caFile) } });
+    const raw = new Redis(redis.url, { tls: { ca: readFileSync(ca.caFile) } });
     try {
       expect(await raw.get('rtc-token-service:limit:identity:alice')).toBe('6');
       expect(await raw.ttl('rtc-token-service:limit:identity:alice')).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { openRedisStore, RedisStore } from '../../../src/core/state/redis-store'
 import { RedisTarget, RedisTls } from '../../../src/core/state/redis-target';
 import { rejectionOf } from '../../support/problem';
 import { RedisCluster, RedisServer, startRedis, startRedisCluster, stopRedis } from '../../support/redis';
-import { makeTestCertificates, TestCertificates } from '../../support/tls';
+import { makeTestCa, TestCa } from '../../support/test-ca';
 import { eventually, until } from '../../support/wait';
 
 const stores: RedisStore[] = [];
@@ -22,29 +22,30 @@ afterEach(async () => {
 });
 
 describe('TLS (rediss://)', () => {
-  let certificates: TestCertificates;
+  /** Signed a certificate for 127.0.0.1; another CA; and one that signed a name only, as a managed service's. */
+  const namedHost = 'tokens-redis.test';
+  let ca: TestCa;
+  let otherCa: TestCa;
+  let namedCa: TestCa;
   let redis: RedisServer;
   let named: RedisServer;
 
   beforeAll(async () => {
-    certificates = makeTestCertificates();
-    [redis, named] = await Promise.all([
-      startRedis({ tls: certificates.server, password: 'tls-pw' }),
-      startRedis({ tls: certificates.named }),
-    ]);
+    [ca, otherCa, namedCa] = [makeTestCa(['127.0.0.1', 'localhost']), makeTestCa(['127.0.0.1']), makeTestCa([namedHost])];
+    [redis, named] = await Promise.all([startRedis({ tls: ca, password: 'tls-pw' }), startRedis({ tls: namedCa })]);
   });
   afterAll(async () => {
     await stopRedis(redis, named);
-    certificates?.remove();
+    for (const each of [ca, otherCa, namedCa]) each?.remove();
   });
 
-  const ca = (file: string): RedisTls => ({ ca: readFileSync(file, 'utf8') });
+  const trusting = (file: string): RedisTls => ({ ca: readFileSync(file, 'utf8') });
 
   test('a server whose certificate the private CA signed: keys written, with their TTL', async () => {
-    const store = openStore({ shape: 'single', url: redis.url, auth: {}, tls: ca(certificates.caFile) });
+    const store = openStore({ shape: 'single', url: redis.url, auth: {}, tls: trusting(ca.caFile) });
     expect(await store.increment('count:alice', 60)).toBe(1);
     expect(await store.ping()).toBe(true);
-    const raw = new Redis(redis.url, { tls: { ca: readFileSync(certificates.caFile) } });
+    const raw = new Redis(redis.url, { tls: { ca: readFileSync(ca.caFile) } });
     try {
       expect(await raw.get('shape-test:count:alice')).toBe('1');
     } finally {
@@ -53,7 +54,7 @@ describe('TLS (rediss://)', () => {
   });
 
   test('a certificate the trusted CA did not sign is a store that cannot be reached, and the detail names nothing', async () => {
-    const store = openStore({ shape: 'single', url: redis.url, auth: {}, tls: ca(certificates.otherCaFile) });
+    const store = openStore({ shape: 'single', url: redis.url, auth: {}, tls: trusting(otherCa.caFile) });
     const problem = await rejectionOf(store.increment('count:alice', 60));
     expect({ code: problem.code, status: problem.status }).toEqual({ code: 'state_unavailable', status: 503 });
     expect(problem.message).not.toMatch(/tls-pw|127\.0\.0\.1|certificate/);
@@ -69,7 +70,7 @@ describe('TLS (rediss://)', () => {
   test('rediss:// to a plaintext server fails: nothing falls back to plaintext', async () => {
     const plain = await startRedis();
     try {
-      const store = openStore({ shape: 'single', url: plain.url.replace('redis://', 'rediss://'), auth: {}, tls: ca(certificates.caFile) });
+      const store = openStore({ shape: 'single', url: plain.url.replace('redis://', 'rediss://'), auth: {}, tls: trusting(ca.caFile) });
       expect((await rejectionOf(store.get('room:standup'))).code).toBe('state_unavailable');
       expect(await store.ping()).toBe(false);
     } finally {
@@ -79,9 +80,9 @@ describe('TLS (rediss://)', () => {
 
   test('a certificate for another name verifies once REDIS_TLS_SERVERNAME says that name', async () => {
     const url = `rediss://127.0.0.1:${named.port}`;
-    const byAddress = openStore({ shape: 'single', url, auth: {}, tls: ca(certificates.caFile) });
+    const byAddress = openStore({ shape: 'single', url, auth: {}, tls: trusting(namedCa.caFile) });
     expect(await byAddress.ping()).toBe(false);
-    const byName = openStore({ shape: 'single', url, auth: {}, tls: { ...ca(certificates.caFile), servername: certificates.namedHost } });
+    const byName = openStore({ shape: 'single', url, auth: {}, tls: { ...trusting(namedCa.caFile), servername: namedHost } });
     expect(await byName.setIfAbsent('room:standup', 'session-1', 60)).toBe('session-1');
   });
 });

@@ -4,16 +4,20 @@ import { join } from 'node:path';
 import { Env } from '../../../src/core/config/env';
 import { readRedisTarget } from '../../../src/core/state/redis-target';
 import { problemOf } from '../../support/problem';
-import { makeTestCertificates, TestCertificates } from '../../support/tls';
+import { makeTestCa, TestCa } from '../../support/test-ca';
 
-let certificates: TestCertificates;
+let ca: TestCa;
+let otherCa: TestCa;
 let dir: string;
 
 beforeAll(() => {
-  certificates = makeTestCertificates();
+  [ca, otherCa] = [makeTestCa(['redis.internal']), makeTestCa(['redis.internal'])];
   dir = mkdtempSync(join(tmpdir(), 'redis-target-'));
 });
-afterAll(() => certificates.remove());
+afterAll(() => {
+  ca.remove();
+  otherCa.remove();
+});
 
 /** A file holding `text`, for the `_FILE` variables. */
 function fileWith(name: string, text: string): string {
@@ -43,10 +47,10 @@ describe('one Redis by URL', () => {
   test('rediss:// turns TLS on, verified by the public CAs unless REDIS_CA_FILE names a private one', () => {
     expect(readRedisTarget({ REDIS_URL: 'rediss://cache.example:6380' }))
       .toEqual({ shape: 'single', url: 'rediss://cache.example:6380', auth: {}, tls: {} });
-    expect(readRedisTarget({ REDIS_URL: 'rediss://10.0.0.5:6378', REDIS_CA_FILE: certificates.caFile, REDIS_TLS_SERVERNAME: 'redis.internal' }))
+    expect(readRedisTarget({ REDIS_URL: 'rediss://10.0.0.5:6378', REDIS_CA_FILE: ca.caFile, REDIS_TLS_SERVERNAME: 'redis.internal' }))
       .toEqual({
         shape: 'single', url: 'rediss://10.0.0.5:6378', auth: {},
-        tls: { ca: readFileSync(certificates.caFile, 'utf8').trim(), servername: 'redis.internal' },
+        tls: { ca: readFileSync(ca.caFile, 'utf8').trim(), servername: 'redis.internal' },
       });
   });
 
@@ -95,7 +99,7 @@ describe('Sentinel', () => {
   });
 
   test('REDIS_TLS=true turns TLS on, with REDIS_CA_FILE and REDIS_TLS_SERVERNAME', () => {
-    expect(readRedisTarget({ REDIS_SENTINELS: 's1', REDIS_SENTINEL_MASTER: 'tokens', REDIS_TLS: 'true', REDIS_CA_FILE: certificates.caFile }))
+    expect(readRedisTarget({ REDIS_SENTINELS: 's1', REDIS_SENTINEL_MASTER: 'tokens', REDIS_TLS: 'true', REDIS_CA_FILE: ca.caFile }))
       .toMatchObject({ shape: 'sentinel', tls: { ca: expect.stringMatching(/^-----BEGIN CERTIFICATE-----\n[^]+-----END CERTIFICATE-----$/) } });
   });
 
@@ -143,18 +147,18 @@ describe('where Redis is', () => {
 
 describe('TLS settings', () => {
   test('REDIS_CA_FILE may hold several certificates (a CA being rotated), and keeps only them', () => {
-    const ca = readFileSync(certificates.caFile, 'utf8').trim();
-    const other = readFileSync(certificates.otherCaFile, 'utf8').trim();
-    const bundle = fileWith('bundle.pem', `# Memorystore's two CAs\n${ca}\n\n${other}\n`);
-    expect(readRedisTarget({ REDIS_URL: 'rediss://cache', REDIS_CA_FILE: bundle }).tls).toEqual({ ca: `${ca}\n${other}` });
+    const current = readFileSync(ca.caFile, 'utf8').trim();
+    const next = readFileSync(otherCa.caFile, 'utf8').trim();
+    const bundle = fileWith('bundle.pem', `# Memorystore's two CAs\n${current}\n\n${next}\n`);
+    expect(readRedisTarget({ REDIS_URL: 'rediss://cache', REDIS_CA_FILE: bundle }).tls).toEqual({ ca: `${current}\n${next}` });
   });
 
   test.each([
     ['a missing file', () => join(dir, 'absent.pem'), 'REDIS_CA_FILE is not a readable file.'],
     ['a directory', () => dir, 'REDIS_CA_FILE is not a regular file of at most 64 KB.'],
     ['a file of more than 64 KB', () => fileWith('big.pem', 'x'.repeat(64 * 1024 + 1)), 'REDIS_CA_FILE is not a regular file of at most 64 KB.'],
-    ['a private key', () => certificates.server.keyFile, 'REDIS_CA_FILE is not a file of PEM certificates.'],
-    ['a truncated certificate', () => fileWith('truncated.pem', truncated(readFileSync(certificates.caFile, 'utf8'))),
+    ['a private key', () => ca.keyFile, 'REDIS_CA_FILE is not a file of PEM certificates.'],
+    ['a truncated certificate', () => fileWith('truncated.pem', truncated(readFileSync(ca.caFile, 'utf8'))),
       'REDIS_CA_FILE is not a file of PEM certificates.'],
   ])('refuses %s as REDIS_CA_FILE', (_, path, detail) => {
     expect(refusal({ REDIS_URL: 'rediss://cache', REDIS_CA_FILE: path() })).toEqual({ code: 'config_invalid', detail });
