@@ -6,13 +6,17 @@ import { RunningServer, startNodeHost } from '../support/server';
 import { until } from '../support/wait';
 
 const identityKeys = 'rtc-token-service:limit:identity:*';
+const password = 'cluster-secret';
 
 let cluster: RedisCluster;
 let hosts: RunningServer[];
 
 beforeAll(async () => {
-  cluster = await startRedisCluster();
-  const env = { ...fullTwilioEnv, STATE_STORE: 'redis', REDIS_CLUSTER_NODES: cluster.seeds, RATE_LIMIT_IDENTITY: '5', RATE_LIMIT_IP: '0' };
+  cluster = await startRedisCluster({ password });
+  const env = {
+    ...fullTwilioEnv, STATE_STORE: 'redis', REDIS_CLUSTER_NODES: cluster.seeds, REDIS_PASSWORD: password,
+    RATE_LIMIT_IDENTITY: '5', RATE_LIMIT_IP: '0',
+  };
   hosts = await Promise.all([startNodeHost(env), startNodeHost(env)]);
   for (const host of hosts) {
     await until(async () => (await fetch(`${host.url}/_/ready`)).status === 200, 'the host is ready on the cluster', 15_000, cluster.output);
@@ -25,7 +29,7 @@ afterAll(async () => {
 
 /** The identity limit keys one node holds, read with a plain client of that node alone. */
 async function identityKeysOn(node: RedisServer): Promise<string[]> {
-  const client = new Redis(node.port, '127.0.0.1', { maxRetriesPerRequest: 0 });
+  const client = new Redis(node.port, '127.0.0.1', { password, maxRetriesPerRequest: 0 });
   try {
     return await client.keys(identityKeys);
   } finally {
@@ -63,6 +67,7 @@ describe('two hosts on one 3-master Redis Cluster', () => {
         expect(performance.now() - started).toBeLessThan(3000);
         expect((await fetch(`${host.url}/_/health`)).status).toBe(200);
         expect((await answer(`${host.url}/_/ready`)).code).toBe('state_unavailable');
+        expect(host.output()).not.toContain(password);
       }
     } finally {
       await victim.restart();

@@ -82,6 +82,8 @@ export interface SentinelOptions {
   password?: string;
   /** How long the master must be silent before Sentinel calls it down and fails over. */
   downAfterMs: number;
+  /** Serves TLS only, and speaks TLS to the master and replicas, which must serve TLS too. */
+  tls?: { certFile: string; keyFile: string; caFile: string };
 }
 
 /**
@@ -95,8 +97,13 @@ export async function startSentinel(options: SentinelOptions): Promise<RedisServ
   // Sentinel rewrites its configuration file as it learns the topology, so the file is its own.
   const dir = mkdtempSync(join(tmpdir(), 'redis-sentinel-'));
   const name = options.masterName;
+  const { tls } = options;
   const lines = [
-    `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`,
+    ...(tls === undefined ? [`port ${port}`] : [
+      'port 0', `tls-port ${port}`, `tls-cert-file ${tls.certFile}`, `tls-key-file ${tls.keyFile}`,
+      `tls-ca-cert-file ${tls.caFile}`, 'tls-auth-clients no', 'tls-replication yes',
+    ]),
+    'bind 127.0.0.1', `dir ${dir}`,
     `sentinel monitor ${name} 127.0.0.1 ${options.master.port} 1`,
     `sentinel down-after-milliseconds ${name} ${options.downAfterMs}`,
     // A failover that stalls is retried after this long: well past the test's own bounds.
@@ -106,10 +113,10 @@ export async function startSentinel(options: SentinelOptions): Promise<RedisServ
   if (options.password !== undefined) lines.push(`requirepass ${options.password}`);
   const configFile = join(dir, 'sentinel.conf');
   writeFileSync(configFile, lines.join('\n') + '\n');
-  const server = await startServerProcess([redisServer, configFile, '--sentinel'], port, { password: options.password });
+  const server = await startServerProcess([redisServer, configFile, '--sentinel'], port, { password: options.password, caFile: tls?.caFile });
   return {
     ...server,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${tls === undefined ? 'redis' : 'rediss'}://127.0.0.1:${port}`,
     stop: async () => {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -128,8 +135,9 @@ export interface RedisCluster {
 }
 
 /**
- * A Redis Cluster of `masters` masters and no replicas on free loopback ports, made with
- * `redis-cli --cluster create`, resolved once every node reports `cluster_state:ok`. A node that
+ * A Redis Cluster of `masters` masters and no replicas on free loopback ports (each requiring
+ * `password` when given), made with `redis-cli --cluster create`, resolved once every node
+ * reports `cluster_state:ok`. A node that
  * stays silent for `nodeTimeoutMs` is marked failed, and with it the cluster (no replica can take
  * over its slots).
  *
@@ -137,8 +145,11 @@ export interface RedisCluster {
  * const cluster = await startRedisCluster();
  * startNodeHost({ ...env, STATE_STORE: 'redis', REDIS_CLUSTER_NODES: cluster.seeds });
  */
-export async function startRedisCluster(options: { masters?: number; nodeTimeoutMs?: number } = {}): Promise<RedisCluster> {
+export async function startRedisCluster(
+  options: { masters?: number; nodeTimeoutMs?: number; password?: string } = {},
+): Promise<RedisCluster> {
   const count = options.masters ?? 3;
+  const { password } = options;
   // Each node keeps its own nodes.conf: a restarted node finds its identity and slots there.
   const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
   const nodes: RedisServer[] = [];
@@ -148,12 +159,14 @@ export async function startRedisCluster(options: { masters?: number; nodeTimeout
       mkdirSync(nodeDir);
       nodes.push(await startRedis({
         dir: nodeDir,
+        password,
         args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 2000)],
       }));
     }
     const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
-    await promisify(execFile)(redisCli, ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
-    await Promise.all(nodes.map((node) => untilAnswer(node.port, {}, 'CLUSTER INFO', 'cluster_state:ok', () => node.output())));
+    const auth = password === undefined ? [] : ['-a', password, '--no-auth-warning'];
+    await promisify(execFile)(redisCli, [...auth, '--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
+    await Promise.all(nodes.map((node) => untilAnswer(node.port, { password }, 'CLUSTER INFO', 'cluster_state:ok', () => node.output())));
   } catch (error) {
     await stopRedis(...nodes);
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { Problem } from '../../../src/core/problem';
 import { openRedisStore, RedisStore } from '../../../src/core/state/redis-store';
 import { RedisTarget, RedisTls } from '../../../src/core/state/redis-target';
 import { rejectionOf } from '../../support/problem';
-import { RedisCluster, RedisServer, startRedis, startRedisCluster, stopRedis } from '../../support/redis';
+import { RedisCluster, RedisServer, startRedis, startRedisCluster, startSentinel, stopRedis } from '../../support/redis';
 import { makeTestCa, TestCa } from '../../support/test-ca';
 import { eventually, until } from '../../support/wait';
 
@@ -84,6 +84,44 @@ describe('TLS (rediss://)', () => {
     expect(await byAddress.ping()).toBe(false);
     const byName = openStore({ shape: 'single', url, auth: {}, tls: { ...trusting(namedCa.caFile), servername: namedHost } });
     expect(await byName.setIfAbsent('room:standup', 'session-1', 60)).toBe('session-1');
+  });
+});
+
+describe('Sentinel over TLS', () => {
+  let ca: TestCa;
+  let master: RedisServer;
+  let sentinel: RedisServer;
+
+  beforeAll(async () => {
+    ca = makeTestCa(['127.0.0.1']);
+    master = await startRedis({ tls: ca, password: 'master-pw' });
+    sentinel = await startSentinel({ masterName: 'tokens', master, masterPassword: 'master-pw', downAfterMs: 5000, tls: ca });
+  });
+  afterAll(async () => {
+    await stopRedis(sentinel, master);
+    ca?.remove();
+  });
+
+  test('asks a Sentinel over TLS for the master, and reaches the master over TLS', async () => {
+    const store = openStore({
+      shape: 'sentinel', sentinels: [{ host: '127.0.0.1', port: sentinel.port }], masterName: 'tokens',
+      auth: { password: 'master-pw' }, sentinelAuth: {}, tls: { ca: readFileSync(ca.caFile, 'utf8') },
+    });
+    expect(await store.setIfAbsent('room:standup', 'session-1', 60)).toBe('session-1');
+    expect(await store.ping()).toBe(true);
+  });
+
+  test('trusting another CA, neither answers', async () => {
+    const otherCa = makeTestCa(['127.0.0.1']);
+    try {
+      const store = openStore({
+        shape: 'sentinel', sentinels: [{ host: '127.0.0.1', port: sentinel.port }], masterName: 'tokens',
+        auth: { password: 'master-pw' }, sentinelAuth: {}, tls: { ca: readFileSync(otherCa.caFile, 'utf8') },
+      });
+      expect((await rejectionOf(store.get('room:standup'))).code).toBe('state_unavailable');
+    } finally {
+      otherCa.remove();
+    }
   });
 });
 
