@@ -89,6 +89,19 @@ if (existsSync(join(root, 'assets'))) {
     filter: (path) => !relative(root, path).split(/[\/]/).some((part) => part.startsWith('.')),
   });
 }
+// The browser module apps import (TokenSource and the SDK adapters), served at /rtc-token-client.js.
+// Readable, not minified: developers read what they import; it is small either way. ES2022 keeps
+// private fields native (every browser since 2021), where ES2020 would emulate them with WeakMaps.
+await build({
+  entryPoints: [join(root, 'web', 'rtc-token-client.ts')],
+  outfile: join(out, 'assets', 'rtc-token-client.js'),
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'esm',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 // The page's script, compiled for browsers into the assets it is served with.
 await build({
   entryPoints: [join(root, 'web', 'app.ts')],
@@ -102,4 +115,4 @@ await build({
   logLevel: 'warning',
 });
 
-console.log(`built ${relative(root, out) || '.'}: functions/, assets/, host/server.js, start/start.js, deploy/deploy.js and cli/rtc-token.js`);
+console.log(`built ${relative(root, out) || '.'}: functions/, assets/ (with rtc-token-client.js), host/server.js, start/start.js, deploy/deploy.js and cli/rtc-token.js`);

@@ -1,21 +1,17 @@
+import { keepSupplied, Supply } from './client/supply';
+import { TokenAnswer, TokenSource, TokenSourceError } from './client/token-source';
+import { formatRemaining } from './countdown';
+import { About, describeAuth, describeDemo } from './deployment';
+import { formError } from './form-errors';
 import { decodeJwt, summarise } from './jwt';
-import { formatRemaining, refreshDelayMs } from './refresh';
-
-/** An RFC 9457 problem as the service answers it. */
-interface Problem {
-  title?: string;
-  detail?: string;
-  code?: string;
-}
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = byId<HTMLFormElement>('token-form');
 const endpoint = byId<HTMLSelectElement>('endpoint');
 const kind = byId<HTMLSelectElement>('kind');
 
-let refreshTimer: number | undefined;
-let countdownTimer: number | undefined;
-let refreshes = 0;
+/** The token the page holds: its source, kept supplied as an SDK would be, and the countdown. */
+let current: { supply: Supply; countdown?: number } | undefined;
 
 /** Only the fields of the chosen endpoint (and kind) are shown and sent. */
 function showRelevantFields(): void {
@@ -34,47 +30,75 @@ function requestBody(): Record<string, string> {
   return body;
 }
 
-/** Fetches a token as an app would: POST JSON, with the credential as a bearer token when given. */
-async function fetchToken(): Promise<void> {
+/**
+ * Asks for a token as an app would, through TokenSource: POST JSON, the credential as a bearer
+ * token; then keeps it fresh, a new one fetched when it goes stale.
+ */
+function start(): void {
+  stop();
+  clearProblem();
   const credential = byId<HTMLInputElement>('credential').value.trim();
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (credential) headers.Authorization = `Bearer ${credential}`;
+  const source = new TokenSource({
+    url: endpoint.value, params: requestBody(), headers: credential ? { Authorization: `Bearer ${credential}` } : {},
+  });
+  let received = 0;
+  source.onToken((answer) => {
+    showToken(answer, received);
+    received += 1;
+  });
   setStatus('Fetching…');
-  let response: Response;
-  try {
-    response = await fetch(endpoint.value, { method: 'POST', headers, body: JSON.stringify(requestBody()) });
-  } catch {
-    showProblem({ title: 'Network error', detail: 'The service could not be reached.' });
-    return;
-  }
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    showProblem(body as Problem);
-    return;
-  }
-  showToken((body as { token: string }).token);
+  current = { supply: keepSupplied(source, () => undefined, undefined, { onError: showFailure }) };
+}
+
+/** Forgets the token the page holds: a changed endpoint or kind asks for another one. */
+function stop(): void {
+  if (current === undefined) return;
+  current.supply.stop();
+  window.clearInterval(current.countdown);
+  current = undefined;
 }
 
 function setStatus(text: string): void {
   byId('status').textContent = text;
 }
 
-function showProblem(problem: Problem): void {
-  stopTimers();
+function showFailure(error: unknown): void {
+  const { code, message, retryAfter } = error instanceof TokenSourceError
+    ? error : { code: 'internal', message: 'The page could not ask for a token.', retryAfter: undefined };
+  const shown = formError(code, message, retryAfter);
   setStatus('');
-  byId('result').hidden = true;
+  if (byId<HTMLTextAreaElement>('token').value === '') byId('result').hidden = true;
   byId('problem').hidden = false;
-  byId('problem-title').textContent = problem.title ?? 'Request failed';
-  byId('problem-detail').textContent = problem.detail ?? '';
-  byId('problem-code').textContent = problem.code ?? '';
+  byId('problem-title').textContent = shown.title;
+  byId('problem-detail').textContent = shown.text;
+  byId('problem-code').textContent = code;
+  if (shown.field !== undefined) {
+    const field = byId(shown.field);
+    field.setAttribute('aria-invalid', 'true');
+    field.focus();
+  }
 }
 
-function showToken(token: string): void {
-  const decoded = decodeJwt(token);
-  const summary = summarise(decoded);
+function clearProblem(): void {
   byId('problem').hidden = true;
+  for (const field of form.querySelectorAll('[aria-invalid]')) field.removeAttribute('aria-invalid');
+}
+
+function clearResult(): void {
+  stop();
+  clearProblem();
+  setStatus('');
+  byId('result').hidden = true;
+  byId<HTMLTextAreaElement>('token').value = '';
+  for (const id of ['decoded-header', 'decoded-payload', 'summary-identity', 'summary-access', 'summary-issuer', 'countdown']) byId(id).textContent = '';
+}
+
+function showToken(answer: TokenAnswer, refreshes: number): void {
+  const decoded = decodeJwt(answer.token);
+  const summary = summarise(decoded);
+  clearProblem();
   byId('result').hidden = false;
-  byId<HTMLTextAreaElement>('token').value = token;
+  byId<HTMLTextAreaElement>('token').value = answer.token;
   byId('decoded-header').textContent = JSON.stringify(decoded.header, null, 2);
   byId('decoded-payload').textContent = JSON.stringify(decoded.payload, null, 2);
   byId('summary-identity').textContent = summary.identity;
@@ -84,27 +108,18 @@ function showToken(token: string): void {
   const expiry = byId<HTMLTimeElement>('summary-expiry');
   expiry.dateTime = summary.expiresAt.toISOString();
   expiry.textContent = summary.expiresAt.toLocaleString();
+  byId('refresh-count').textContent = String(refreshes);
+  byId('refresh-note').textContent = refreshes > 0 ? `(last at ${new Date().toLocaleTimeString()})` : '';
   setStatus('Token received.');
-  scheduleRefresh(summary.expiresAt.getTime());
+  startCountdown(summary.expiresAt.getTime());
 }
 
-/** A live countdown, and a new token shortly before this one expires. */
-function scheduleRefresh(expiresAtMs: number): void {
-  stopTimers();
+function startCountdown(expiresAtMs: number): void {
+  if (current === undefined) return;
+  window.clearInterval(current.countdown);
   const tick = () => { byId('countdown').textContent = formatRemaining(expiresAtMs - Date.now()); };
   tick();
-  countdownTimer = window.setInterval(tick, 1000);
-  refreshTimer = window.setTimeout(async () => {
-    refreshes += 1;
-    byId('refresh-count').textContent = String(refreshes);
-    byId('refresh-note').textContent = `(last at ${new Date().toLocaleTimeString()})`;
-    await fetchToken();
-  }, refreshDelayMs(Date.now(), expiresAtMs));
-}
-
-function stopTimers(): void {
-  window.clearTimeout(refreshTimer);
-  window.clearInterval(countdownTimer);
+  current.countdown = window.setInterval(tick, 1000);
 }
 
 async function copyToken(): Promise<void> {
@@ -118,14 +133,35 @@ async function copyToken(): Promise<void> {
   setStatus('Token copied.');
 }
 
-endpoint.addEventListener('change', showRelevantFields);
-kind.addEventListener('change', showRelevantFields);
+/** How this deployment hands out tokens, from /about: caller authentication, demo credentials, endpoints not set up. */
+async function showDeployment(): Promise<void> {
+  let about: About;
+  try {
+    const answer = await fetch('/about', { cache: 'no-store' });
+    if (!answer.ok) return;
+    about = (await answer.json()) as About;
+  } catch {
+    return;
+  }
+  byId('deployment-auth').textContent = describeAuth(about.auth);
+  byId('deployment-demo').textContent = describeDemo(about.demo);
+  for (const option of endpoint.options) {
+    if (!about.endpoints.includes(option.value)) option.textContent += ' (not set up here)';
+  }
+}
+
+endpoint.addEventListener('change', () => {
+  clearResult();
+  showRelevantFields();
+});
+kind.addEventListener('change', () => {
+  clearResult();
+  showRelevantFields();
+});
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  refreshes = 0;
-  byId('refresh-count').textContent = '0';
-  byId('refresh-note').textContent = '';
-  void fetchToken();
+  start();
 });
 byId('copy').addEventListener('click', () => void copyToken());
 showRelevantFields();
+void showDeployment();

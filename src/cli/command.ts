@@ -98,11 +98,34 @@ export function readNow(value: string | undefined, usage: string): Date {
   return date;
 }
 
-/** The token argument: as given, or read from stdin for `-`; surrounding whitespace dropped. */
+/**
+ * The token argument: as given, or read from stdin for `-`; surrounding whitespace dropped. The
+ * token endpoints' JSON answer stands for its token, so `curl …/token | rtc-token inspect -` works.
+ */
 export async function readTokenArgument(positionals: string[], io: CommandIo, usage: string): Promise<string> {
   if (positionals.length === 0) throw new UsageError('Give a token, or - to read it from stdin.', usage);
   if (positionals.length > 1) throw new UsageError(`Expected one token, got ${positionals.length} arguments.`, usage);
-  const token = (positionals[0] === '-' ? await io.readStdin() : positionals[0]).trim();
-  if (token === '') throw new UsageError('The token is empty.', usage);
-  return token;
+  const text = (positionals[0] === '-' ? await io.readStdin() : positionals[0]).trim();
+  if (text === '') throw new UsageError('The token is empty.', usage);
+  return text.startsWith('{') ? tokenInAnswer(text) : text;
+}
+
+/**
+ * The `token` of an endpoint's JSON answer. A refusal (problem+json) holds none: the error says
+ * which, with the problem's own words, so a piped `curl` that was refused explains itself.
+ */
+function tokenInAnswer(text: string): string {
+  let answer: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError();
+    answer = parsed as Record<string, unknown>;
+  } catch {
+    throw new Error('This is neither a token nor a token endpoint\'s JSON answer.');
+  }
+  if (typeof answer.token === 'string') return answer.token.trim();
+  if (typeof answer.code === 'string') {
+    throw new Error(`This is the endpoint's refusal, not a token: ${String(answer.title)} (${answer.code}): ${String(answer.detail)}`);
+  }
+  throw new Error('This JSON holds no token field: it is not a token endpoint\'s answer.');
 }

@@ -20,6 +20,8 @@ Twilio:
   --grants <list>      A comma-separated subset of video, chat, voice, sync
                        (default: every grant the deployment configures).
   --room <name>        Restrict the video grant to one room.
+  --platform <name>    ios, android or web: picks the push credential of the
+                       chat and voice grants.
 Vonage:
   --kind <kind>        client (the default, a Client SDK token) or video.
   --session-id <id>    The Video session (kind video).
@@ -34,6 +36,7 @@ const options = {
   ttl: { type: 'string' },
   grants: { type: 'string' },
   room: { type: 'string' },
+  platform: { type: 'string' },
   kind: { type: 'string' },
   'session-id': { type: 'string' },
   role: { type: 'string' },
@@ -46,7 +49,7 @@ const options = {
 const vendors: Record<string, { endpoint: () => Promise<Endpoint>; params: Record<string, string> }> = {
   twilio: {
     endpoint: async () => (await import('../core/twilio/endpoint')).twilioTokenEndpoint,
-    params: { identity: 'identity', ttl: 'ttl', grants: 'grants', room: 'room' },
+    params: { identity: 'identity', ttl: 'ttl', grants: 'grants', room: 'room', platform: 'platform' },
   },
   vonage: {
     endpoint: async () => (await import('../core/vonage/endpoint')).vonageTokenEndpoint,

@@ -10,17 +10,22 @@ import { twilioAnswer, vonageAnswer } from './inspect/vendor-answers';
 const usage = `Usage: rtc-token verify <token | -> [options]
 
 Checks the token's signature with this deployment's credentials (the environment,
-over .env in this directory) and says whether the vendor would accept it: a
-Twilio Access Token (HS256) against API_SECRET, a Vonage token (RS256) against
-the public half of the Vonage private key. Secrets are never printed.
+over .env in this directory), and its lifetime: a Twilio Access Token (HS256)
+against API_SECRET, a Vonage token (RS256) against the public half of the Vonage
+private key. A token endpoint's JSON answer works too. Secrets are never printed.
+
+A valid signature is not the vendor's acceptance: only the vendor knows whether
+the key is still active and the SIDs or application in the token exist.
+rtc-token inspect checks the claims against the vendor's published rules.
 
 Options:
-  --json         Print one JSON object: vendor, accepted, reason, vendorCode.
+  --json         Print one JSON object: vendor, valid, reason, vendorCode.
   --now <time>   Judge expiry at this ISO 8601 instant instead of now.
   -h, --help     Show this help.
 
-Exit status: 0 when the vendor would accept the token, 1 when it would not or
-the credentials are not configured, 2 for bad arguments.`;
+Exit status: 0 when the signature is valid for these credentials and the token
+is within its lifetime, 1 when not or when the credentials are not configured,
+2 for bad arguments.`;
 
 const options = {
   json: { type: 'boolean' },
@@ -31,8 +36,10 @@ const options = {
 /** The outcome `verify` prints; `--json` prints exactly this. */
 export interface Verdict {
   vendor: 'twilio' | 'vonage' | null;
-  accepted: boolean;
+  /** The signature is valid for these credentials and the token within its lifetime: what was checked, not the vendor's acceptance. */
+  valid: boolean;
   reason: string;
+  /** What the vendor answers for the failed check, where it publishes a code. */
   vendorCode?: number | string;
 }
 
@@ -41,7 +48,7 @@ export const verifyCommand = defineCommand(usage, options, async ({ values, posi
   const token = await readTokenArgument(positionals, io, usage);
   const verdict = await verifyToken(token, loadCliConfig(io), now);
   io.out(values.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdict.reason}\n`);
-  return verdict.accepted ? 0 : 1;
+  return verdict.valid ? 0 : 1;
 });
 
 /** How one vendor verifies its tokens, with its answers to each refusal. */
@@ -54,6 +61,8 @@ interface VendorCheck {
   keyName: string;
   /** What the vendor checks beyond the signature and times. */
   checkClaims(claims: JWTPayload): Refusal | undefined;
+  /** What only the vendor can check, said with a valid signature. */
+  unchecked: string;
   answers: { signature: VendorAnswer; algorithm: VendorAnswer; expired: VendorAnswer; early: VendorAnswer };
 }
 
@@ -73,12 +82,12 @@ async function verifyToken(token: string, config: Config, now: Date): Promise<Ve
   try {
     alg = decodeProtectedHeader(token).alg;
   } catch {
-    return { vendor: null, accepted: false, reason: 'This is not a JWT: rtc-token inspect says more.' };
+    return { vendor: null, valid: false, reason: 'This is not a JWT: rtc-token inspect says more.' };
   }
   if (typeof alg === 'string' && alg.startsWith('HS')) return judge(token, alg, now, twilioCheck(config));
   if (typeof alg === 'string' && alg.startsWith('RS')) return judge(token, alg, now, vonageCheck(config));
   return {
-    vendor: null, accepted: false,
+    vendor: null, valid: false,
     reason: `No vendor would accept it: its alg is ${describe(alg)}; Twilio signs HS256 and Vonage RS256.`,
   };
 }
@@ -88,6 +97,7 @@ function twilioCheck(configuration: Config): VendorCheck {
   const keyName = `API key ${config.apiKey} of account ${config.accountSid}`;
   return {
     vendor: 'twilio', name: 'Twilio', algorithm: 'HS256', key: config.signingKey, keyName,
+    unchecked: 'that the API key is still active and that the SIDs in its grants exist',
     // Twilio finds the secret by iss, so a token that names another key or account fails there.
     checkClaims: (claims) => (claims.iss === config.apiKey && claims.sub === config.accountSid ? undefined : {
       reason: `its iss ${describe(claims.iss)} and sub ${describe(claims.sub)} do not name ${keyName}`, answer: twilioAnswer(20103),
@@ -101,6 +111,7 @@ function vonageCheck(configuration: Config): VendorCheck {
   const invalid = vonageAnswer('system:error:invalid-token');
   return {
     vendor: 'vonage', name: 'Vonage', algorithm: 'RS256', key: config.publicKey,
+    unchecked: 'that the application still exists with this public key and, for Video, the session',
     keyName: `the private key of application ${config.applicationId}`,
     checkClaims: (claims) => (claims.application_id === config.applicationId ? undefined : {
       reason: `its application_id ${describe(claims.application_id)} is not ${config.applicationId}`, answer: invalid,
@@ -115,7 +126,7 @@ function vonageCheck(configuration: Config): VendorCheck {
  */
 async function judge(token: string, alg: string, now: Date, check: VendorCheck): Promise<Verdict> {
   const refuse = ({ reason, answer }: Refusal): Verdict => ({
-    vendor: check.vendor, accepted: false,
+    vendor: check.vendor, valid: false,
     reason: `${check.name} would refuse this token: ${reason}. ${answer.vendorAnswer}`, vendorCode: answer.vendorCode,
   });
   if (alg !== check.algorithm) {
@@ -140,6 +151,8 @@ async function judge(token: string, alg: string, now: Date, check: VendorCheck):
   }
   const refusal = check.checkClaims(claims);
   return refusal ? refuse(refusal) : {
-    vendor: check.vendor, accepted: true, reason: `${check.name} would accept this token: the signature matches ${check.keyName}.`,
+    vendor: check.vendor, valid: true,
+    reason: `Signature valid for these credentials (${check.keyName}), and the token is within its lifetime. `
+      + `Whether ${check.name} accepts it also depends on what only ${check.name} knows: ${check.unchecked}.`,
   };
 }

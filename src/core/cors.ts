@@ -38,20 +38,34 @@ function parseOrigin(entry: string): string | undefined {
 }
 
 /**
+ * Answer headers a page may read beyond the CORS-safelisted ones: how long to wait after a 429 or
+ * 503, and where it stands against each limit (draft-ietf-httpapi-ratelimit-headers), so a
+ * browser app can back off as a server-side client would.
+ */
+export const exposedHeaders = 'Retry-After, RateLimit, RateLimit-Policy';
+
+/**
+ * The `Access-Control-Allow-Origin` value for `origin`, or undefined when the policy does not list it.
+ * Requests without an Origin (curl, native apps) are not browser requests: they get none and are served as usual.
+ */
+function allowedOrigin(origin: string | undefined, policy: OriginPolicy): string | undefined {
+  if (policy === '*') return '*';
+  return origin !== undefined && policy.has(origin) ? origin : undefined;
+}
+
+/**
  * CORS headers for an actual (non-preflight) answer. An unlisted origin gets no
- * `Access-Control-Allow-Origin`, so the browser withholds the answer from that page; requests
- * without an Origin (curl, native apps) are not browser requests and are served as usual.
- * `Vary: Origin` is always present so shared caches never hand one origin's answer to another.
+ * `Access-Control-Allow-Origin`, so the browser withholds the answer from that page; a listed one
+ * may also read `exposedHeaders`. `Vary: Origin` is always present so shared caches never hand
+ * one origin's answer to another.
  *
  * @example corsHeaders('https://app.example', new Set(['https://app.example']))
- * // { 'Access-Control-Allow-Origin': 'https://app.example', Vary: 'Origin' }
+ * // { 'Access-Control-Allow-Origin': 'https://app.example', 'Access-Control-Expose-Headers': 'Retry-After, RateLimit, RateLimit-Policy', Vary: 'Origin' }
  */
 export function corsHeaders(origin: string | undefined, policy: OriginPolicy): Record<string, string> {
-  if (policy === '*') return { 'Access-Control-Allow-Origin': '*', Vary: 'Origin' };
-  if (origin !== undefined && policy.has(origin)) {
-    return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
-  }
-  return { Vary: 'Origin' };
+  const allowed = allowedOrigin(origin, policy);
+  if (allowed === undefined) return { Vary: 'Origin' };
+  return { 'Access-Control-Allow-Origin': allowed, 'Access-Control-Expose-Headers': exposedHeaders, Vary: 'Origin' };
 }
 
 /**
@@ -59,12 +73,10 @@ export function corsHeaders(origin: string | undefined, policy: OriginPolicy): R
  * does so for Functions). Unlisted origins get no allow headers, so the browser stops there.
  */
 export function preflightHeaders(origin: string | undefined, policy: OriginPolicy): Record<string, string> {
-  const allow = corsHeaders(origin, policy);
-  if (!('Access-Control-Allow-Origin' in allow)) {
-    return { Vary: 'Origin, Access-Control-Request-Headers' };
-  }
+  const allowed = allowedOrigin(origin, policy);
+  if (allowed === undefined) return { Vary: 'Origin, Access-Control-Request-Headers' };
   return {
-    ...allow,
+    'Access-Control-Allow-Origin': allowed,
     'Access-Control-Allow-Methods': allowedMethods,
     'Access-Control-Allow-Headers': allowedRequestHeaders,
     'Access-Control-Max-Age': '600',

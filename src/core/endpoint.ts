@@ -18,7 +18,7 @@ export interface Outcome {
   log: LogFields;
 }
 
-/** A token endpoint: a request and the running service in, an outcome out, whatever host carries it. */
+/** An endpoint of the table (a token endpoint, or `/about`): a request and the running service in, an outcome out, whatever host carries it. */
 export type Endpoint = (request: TokenRequest, service: Service) => Promise<Outcome>;
 
 /** A minted token: the answer's body and the fields its log line records. */

@@ -1,11 +1,11 @@
 import type { Vendor } from './config/config';
 import type { Endpoint } from './endpoint';
 
-/** One token endpoint: where it is served, which vendor's configuration it needs, and its code. */
+/** One endpoint: where it is served, which vendor's configuration it needs (none for `/about`), and its code. */
 export interface EndpointEntry {
   /** The URL path; on Twilio the Function's file name too (`/token` → `token.js`). */
   path: string;
-  vendor: Vendor;
+  vendor?: Vendor;
   /** Loads the endpoint's module on first use, so a Function or host only loads what it serves. */
   load: () => Promise<Endpoint>;
 }
@@ -17,6 +17,11 @@ export interface EndpointEntry {
 export const endpoints: readonly EndpointEntry[] = [
   { path: '/token', vendor: 'twilio', load: async () => (await import('./twilio/endpoint')).twilioTokenEndpoint },
   { path: '/vonage-token', vendor: 'vonage', load: async () => (await import('./vonage/endpoint')).vonageTokenEndpoint },
+  // The Voice quickstarts' requests, answered with the bare token (iOS asks /accessToken, Android /access-token).
+  { path: '/accessToken', vendor: 'twilio', load: async () => (await import('./twilio/quickstart')).quickstartTokenEndpoint('ios') },
+  { path: '/access-token', vendor: 'twilio', load: async () => (await import('./twilio/quickstart')).quickstartTokenEndpoint('android') },
+  // What the page at / shows before it asks for a token: the endpoints set up, caller authentication.
+  { path: '/about', load: async () => (await import('./about')).aboutEndpoint },
 ];
 
 /**

@@ -1,10 +1,10 @@
 import { Problem } from './problem';
 
-/** An HTTP answer, independent of the host that sends it. Each host serialises `body` as JSON. */
+/** An HTTP answer, independent of the host that sends it: a JSON body, or text sent as it is (see `replyText`). */
 export interface Reply {
   status: number;
   headers: Record<string, string>;
-  body: object;
+  body: object | string;
 }
 
 /** Tokens and problems alike are per-request secrets or states: never cached anywhere. */
@@ -16,6 +16,25 @@ export function jsonReply(status: number, body: object, headers: Record<string, 
     headers: { ...headers, ...noStore, 'Content-Type': 'application/json; charset=utf-8' },
     body,
   };
+}
+
+/**
+ * A text answer: the Voice quickstarts read the token as the whole body. Failures are never text:
+ * they stay problem+json (`problemReply`).
+ *
+ * @example textReply(200, token, cors).headers['Content-Type'] // 'text/plain; charset=utf-8'
+ */
+export function textReply(status: number, text: string, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { ...headers, ...noStore, 'Content-Type': 'text/plain; charset=utf-8' }, body: text };
+}
+
+/**
+ * The body as the bytes a host sends: text as it is, anything else as JSON.
+ *
+ * @example replyText(jsonReply(200, { ok: true })) // '{"ok":true}'
+ */
+export function replyText(reply: Reply): string {
+  return typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
 }
 
 /**

@@ -8,7 +8,7 @@ import { Env } from '../core/config/env';
 import { Endpoint } from '../core/endpoint';
 import { endpointAt } from '../core/endpoints';
 import { logLine } from '../core/log';
-import { Reply } from '../core/reply';
+import { Reply, replyText } from '../core/reply';
 import { Headers } from '../core/request/params';
 import { Service, startService } from '../core/service';
 
@@ -62,7 +62,7 @@ function isLocal(env: Env): boolean {
  * would arrive double-encoded), but sends any other type as given.
  */
 function twilioBody(reply: Reply): object | string {
-  return reply.headers['Content-Type']?.startsWith('application/json') ? reply.body : JSON.stringify(reply.body);
+  return reply.headers['Content-Type']?.startsWith('application/json') ? reply.body : replyText(reply);
 }
 
 /**

@@ -1,6 +1,6 @@
 import AccessToken from 'twilio/lib/jwt/AccessToken';
 import {
-  chatServiceSid, documentedClientSdkPaths, outgoingApplicationSid, syncServiceSid, twilioCredentials,
+  chatServiceSid, documentedClientSdkPaths, outgoingApplicationSid, pushCredentials, syncServiceSid, twilioCredentials,
   videoSessionId, vonageApplicationId, vonageKeys,
 } from '../support/fixtures';
 import { inspectJson, runCli } from '../support/cli';
@@ -19,10 +19,13 @@ function findingsOf(report: { findings: Array<{ severity: string; code: string; 
 }
 
 const { ChatGrant, SyncGrant, VideoGrant, VoiceGrant } = AccessToken;
+/** A chat grant as a mobile app's token carries it, so tests about other things see no push note. */
+const chatGrant = (options: { serviceSid?: string; pushCredentialSid?: string } = { serviceSid: chatServiceSid }) =>
+  new ChatGrant({ pushCredentialSid: pushCredentials.chat.ios, ...options });
 const fullyConfiguredGrants = () => [
   new VideoGrant({ room: 'standup' }),
-  new ChatGrant({ serviceSid: chatServiceSid }),
-  new VoiceGrant({ outgoingApplicationSid, incomingAllow: true }),
+  chatGrant(),
+  new VoiceGrant({ outgoingApplicationSid, incomingAllow: true, pushCredentialSid: pushCredentials.voice.ios }),
   new SyncGrant({ serviceSid: syncServiceSid }),
 ];
 
@@ -45,7 +48,7 @@ describe('inspect: Twilio Access Tokens made by twilio\'s AccessToken', () => {
     ['a subject that is not an Account SID', { issuedAt: nowMs - minute, accountSid: twilioCredentials.API_KEY }, 'sub_invalid', 20103],
     ['an identity of 129 characters', { issuedAt: nowMs - minute, identity: 'a'.repeat(129) }, 'identity_too_long', 51003],
     ['only an identity, no product grant', { issuedAt: nowMs - minute, grants: [] }, 'grants_empty', 20106],
-    ['a chat grant without a service SID', { issuedAt: nowMs - minute, grants: [new ChatGrant({})] }, 'chat_service_missing', 51007],
+    ['a chat grant without a service SID', { issuedAt: nowMs - minute, grants: [chatGrant({})] }, 'chat_service_missing', 51007],
     ['a sync grant without a service SID', { issuedAt: nowMs - minute, grants: [new SyncGrant({})] }, 'sync_service_missing', 51007],
   ])('flags %s as an error with Twilio\'s code and exits 1', async (_, spec, code, vendorCode) => {
     const { status, report } = await inspectJson(twilioToken(spec), ...at);
@@ -65,9 +68,34 @@ describe('inspect: Twilio Access Tokens made by twilio\'s AccessToken', () => {
   });
 
   test('warns that a voice grant without an outgoing application cannot place calls', async () => {
-    const token = twilioToken({ issuedAt: nowMs - minute, grants: [new VoiceGrant({ incomingAllow: true })] });
+    const token = twilioToken({
+      issuedAt: nowMs - minute, grants: [new VoiceGrant({ incomingAllow: true, pushCredentialSid: pushCredentials.voice.ios })],
+    });
     const { status, report } = await inspectJson(token, ...at);
     expect(findingsOf(report)).toEqual([{ severity: 'warning', code: 'voice_outgoing_missing', vendorCode: 51007 }]);
+    expect(status).toBe(0);
+  });
+
+  test('notes, without failing, voice and chat grants that carry no push credential: the token does not say it is for a phone', async () => {
+    const token = twilioToken({
+      issuedAt: nowMs - minute,
+      grants: [chatGrant({ serviceSid: chatServiceSid, pushCredentialSid: undefined }), new VoiceGrant({ outgoingApplicationSid })],
+    });
+    const { status, report } = await inspectJson(token, ...at);
+    expect(findingsOf(report)).toEqual([
+      { severity: 'info', code: 'voice_push_credential_missing', vendorCode: 52002 },
+      { severity: 'info', code: 'chat_push_credential_missing', vendorCode: 52002 },
+    ]);
+    expect(report.findings.map((finding) => finding.message)).toEqual([
+      'The voice grant has no push_credential_sid: right for a web app, but an iOS or Android app using this token gets no '
+        + 'push notifications of incoming calls. A token does not record its platform; /token adds the platform\'s credential '
+        + '(VOICE_PUSH_CREDENTIAL_SID_IOS, _ANDROID or the default) for platform=ios or android.',
+      'The chat grant has no push_credential_sid: right for a web app, but an iOS or Android app using this token gets no '
+        + 'push notifications of incoming messages. A token does not record its platform; /token adds the platform\'s credential '
+        + '(CHAT_PUSH_CREDENTIAL_SID_IOS, _ANDROID or the default) for platform=ios or android.',
+    ]);
+    expect(report.findings[0].vendorAnswer)
+      .toBe('Twilio answers 52002 "Invalid Credential Sid" when a mobile app registers for push notifications with this token.');
     expect(status).toBe(0);
   });
 
@@ -101,7 +129,7 @@ describe('inspect: Twilio Access Tokens made by twilio\'s AccessToken', () => {
   });
 
   test('flags a token for region us1 (no twr) signed, by the user\'s account, with an ie1 key', async () => {
-    const token = twilioToken({ issuedAt: nowMs - minute, grants: [new ChatGrant({ serviceSid: chatServiceSid })] });
+    const token = twilioToken({ issuedAt: nowMs - minute, grants: [chatGrant()] });
     const { status, report } = await inspectJson(token, ...at, '--key-region', 'ie1');
     expect(findingsOf(report)).toEqual([{ severity: 'error', code: 'region_mismatch', vendorCode: 20101 }]);
     expect(report.findings[0].message).toContain('region option set to \'ie1\'');
@@ -109,14 +137,14 @@ describe('inspect: Twilio Access Tokens made by twilio\'s AccessToken', () => {
   });
 
   test('a token with the region option (twr header) matches a key from that region', async () => {
-    const token = twilioToken({ issuedAt: nowMs - minute, region: 'ie1', grants: [new ChatGrant({ serviceSid: chatServiceSid })] });
+    const token = twilioToken({ issuedAt: nowMs - minute, region: 'ie1', grants: [chatGrant()] });
     expect(findingsOf((await inspectJson(token, ...at, '--key-region', 'ie1')).report)).toEqual([]);
     expect(findingsOf((await inspectJson(token, ...at, '--key-region', 'us1')).report))
       .toEqual([{ severity: 'error', code: 'region_mismatch', vendorCode: 20101 }]);
   });
 
   test('without --key-region, a twr header is reported as a hint', async () => {
-    const token = twilioToken({ issuedAt: nowMs - minute, region: 'ie1', grants: [new ChatGrant({ serviceSid: chatServiceSid })] });
+    const token = twilioToken({ issuedAt: nowMs - minute, region: 'ie1', grants: [chatGrant()] });
     const { status, report } = await inspectJson(token, ...at);
     expect(findingsOf(report)).toEqual([{ severity: 'info', code: 'region_hint', vendorCode: undefined }]);
     expect(status).toBe(0);
@@ -254,6 +282,37 @@ describe('inspect: Vonage Video tokens made by @vonage/video generateClientToken
   });
 });
 
+describe('inspect: the token endpoints\' answers', () => {
+  test('reads the token out of the JSON answer curl pipes in', async () => {
+    const token = twilioToken({ issuedAt: nowMs - minute, grants: fullyConfiguredGrants() });
+    const answer = JSON.stringify({ token, identity: 'alice', grants: ['video', 'chat', 'voice', 'sync'], ttl: 3600, expires_at: '2026-11-23T14:59:00.000Z' });
+    const { status, stdout } = await runCli(['inspect', '-', '--json', ...at], { input: `${answer}\n` });
+    expect(JSON.parse(stdout)).toMatchObject({ kind: 'twilio', claims: { grants: { identity: 'alice' } }, findings: [] });
+    expect(status).toBe(0);
+  });
+
+  test('says a refusal is no token, in the problem\'s own words', async () => {
+    const refusal = JSON.stringify({
+      type: 'urn:rtc-token-service:problem:auth_required', title: 'Authentication is required', status: 401,
+      detail: 'Send the passcode as Authorization: Bearer <passcode>.', code: 'auth_required',
+    });
+    const { status, stdout, stderr } = await runCli(['inspect', '-', ...at], { input: refusal });
+    expect(stderr).toBe('rtc-token: This is the endpoint\'s refusal, not a token: Authentication is required (auth_required): '
+      + 'Send the passcode as Authorization: Bearer <passcode>.\n');
+    expect(stdout).toBe('');
+    expect(status).toBe(1);
+  });
+
+  test.each([
+    ['{"identity":"alice"}', 'This JSON holds no token field: it is not a token endpoint\'s answer.'],
+    ['{not json', 'This is neither a token nor a token endpoint\'s JSON answer.'],
+  ])('refuses %s, saying why', async (input, message) => {
+    const { status, stderr } = await runCli(['inspect', '-', ...at], { input });
+    expect(stderr).toBe(`rtc-token: ${message}\n`);
+    expect(status).toBe(1);
+  });
+});
+
 describe('inspect: what a person reads', () => {
   test('prints the header, the claims with absolute and relative times, and no findings', async () => {
     const token = twilioToken({ issuedAt: nowMs - minute, grants: [new VideoGrant({ room: 'standup' })] });
@@ -294,7 +353,7 @@ No findings.
   });
 
   test('wraps a long finding into a paragraph under its code', async () => {
-    const token = twilioToken({ issuedAt: nowMs - minute, grants: [new ChatGrant({ serviceSid: chatServiceSid })] });
+    const token = twilioToken({ issuedAt: nowMs - minute, grants: [chatGrant()] });
     const { stdout } = await runCli(['inspect', token, ...at, '--key-region', 'ie1']);
     expect(stdout).toContain(`Findings
   error   region_mismatch: The token is for region us1 (no twr header) but the API key was

@@ -1,7 +1,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { fullTwilioEnv, twilioCredentials, videoSessionId, vonageApplicationId, vonageEnv, vonageKeys } from '../support/fixtures';
+import {
+  fullTwilioEnv, pushCredentialEnv, pushCredentials, twilioCredentials, videoSessionId, vonageApplicationId, vonageEnv, vonageKeys,
+} from '../support/fixtures';
 import { inspectJson, runCli } from '../support/cli';
 import { envFile } from '../support/server';
 import { verifyTwilioToken, verifyVonageToken } from '../support/verify';
@@ -52,10 +54,29 @@ describe('mint twilio', () => {
     expect(status).toBe(0);
   });
 
-  test('a token it mints has no findings', async () => {
-    const { stdout } = await runCli(['mint', 'twilio', '--identity', 'alice'], { env: fullTwilioEnv });
+  test('a token it mints for a phone has no findings', async () => {
+    const { stdout } = await runCli(['mint', 'twilio', '--identity', 'alice', '--platform', 'ios'], { env: { ...fullTwilioEnv, ...pushCredentialEnv } });
     const { status, report } = await inspectJson(stdout.trim());
     expect(report.findings).toEqual([]);
+    expect(status).toBe(0);
+  });
+
+  test('--platform picks each grant\'s push credential', async () => {
+    const { stdout } = await runCli(['mint', 'twilio', '--identity', 'alice', '--platform', 'android', '--grants', 'chat,voice'], {
+      env: { ...fullTwilioEnv, ...pushCredentialEnv },
+    });
+    const { payload } = await verifyTwilioToken(stdout.trim(), twilioCredentials.API_SECRET);
+    expect(payload.grants).toMatchObject({
+      chat: { push_credential_sid: pushCredentials.chat.android }, voice: { push_credential_sid: pushCredentials.voice.android },
+    });
+  });
+
+  test('a token minted without push credentials gets only the notes that a phone would need one', async () => {
+    const { stdout } = await runCli(['mint', 'twilio', '--identity', 'alice'], { env: fullTwilioEnv });
+    const { status, report } = await inspectJson(stdout.trim());
+    expect(report.findings.map(({ severity, code }) => [severity, code])).toEqual([
+      ['info', 'voice_push_credential_missing'], ['info', 'chat_push_credential_missing'],
+    ]);
     expect(status).toBe(0);
   });
 

@@ -22,9 +22,23 @@ async function verify(token: string, env: Record<string, string>, ...args: strin
 }
 
 describe('verify: Twilio Access Tokens', () => {
-  test('accepts a token signed with the configured API secret, naming the key but not the secret', async () => {
+  test('says what it checked for a token signed with the configured API secret, not that Twilio accepts it; names the key, not the secret', async () => {
     const { status, stdout } = await verify(twilioToken({ issuedAt: nowMs - 60_000 }), twilioCredentials);
-    expect(stdout).toBe(`Twilio would accept this token: the signature matches API key ${twilioCredentials.API_KEY} of account ${twilioCredentials.ACCOUNT_SID}.\n`);
+    expect(stdout).toBe(`Signature valid for these credentials (API key ${twilioCredentials.API_KEY} of account ${twilioCredentials.ACCOUNT_SID}), `
+      + 'and the token is within its lifetime. Whether Twilio accepts it also depends on what only Twilio knows: '
+      + 'that the API key is still active and that the SIDs in its grants exist.\n');
+    expect(status).toBe(0);
+  });
+
+  test('--json says valid, with the same reason', async () => {
+    const { stdout } = await verify(twilioToken({ issuedAt: nowMs - 60_000 }), twilioCredentials, '--json');
+    expect(JSON.parse(stdout)).toEqual({ vendor: 'twilio', valid: true, reason: expect.stringMatching(/^Signature valid for these credentials/) });
+  });
+
+  test('reads the token from a token endpoint\'s JSON answer', async () => {
+    const answer = JSON.stringify({ token: twilioToken({ issuedAt: nowMs - 60_000 }), identity: 'alice', grants: ['video'] });
+    const { status, stdout } = await runCli(['verify', '-', ...at], { env: twilioCredentials, input: answer });
+    expect(stdout).toMatch(/^Signature valid for these credentials/);
     expect(status).toBe(0);
   });
 
@@ -32,7 +46,7 @@ describe('verify: Twilio Access Tokens', () => {
     const token = await resign(twilioToken({ issuedAt: nowMs - 60_000 }), { secret: 'another-secret-0123456789abcdef01' }, {});
     const { status, stdout } = await verify(token, twilioCredentials, '--json');
     expect(JSON.parse(stdout)).toEqual({
-      vendor: 'twilio', accepted: false, vendorCode: 20107,
+      vendor: 'twilio', valid: false, vendorCode: 20107,
       reason: `Twilio would refuse this token: the signature does not match API key ${twilioCredentials.API_KEY} of account ${twilioCredentials.ACCOUNT_SID}. Twilio answers 20107 "Invalid Access Token signature".`,
     });
     expect(status).toBe(1);
@@ -40,20 +54,20 @@ describe('verify: Twilio Access Tokens', () => {
 
   test('says the signature is good but the token expired: Twilio answers 20104', async () => {
     const { status, stdout } = await verify(twilioToken({ issuedAt: nowMs - 2 * 3600_000, ttl: 3600 }), twilioCredentials, '--json');
-    expect(JSON.parse(stdout)).toMatchObject({ vendor: 'twilio', accepted: false, vendorCode: 20104 });
+    expect(JSON.parse(stdout)).toMatchObject({ vendor: 'twilio', valid: false, vendorCode: 20104 });
     expect(JSON.parse(stdout).reason).toContain('the signature matches API key');
     expect(status).toBe(1);
   });
 
   test('refuses an HS512 token without trying it: Twilio answers 20102', async () => {
     const { stdout } = await verify(twilioToken({ issuedAt: nowMs - 60_000, algorithm: 'HS512' }), twilioCredentials, '--json');
-    expect(JSON.parse(stdout)).toMatchObject({ vendor: 'twilio', accepted: false, vendorCode: 20102 });
+    expect(JSON.parse(stdout)).toMatchObject({ vendor: 'twilio', valid: false, vendorCode: 20102 });
   });
 
   test('refuses a token whose iss names another key, though the secret matches: Twilio answers 20103', async () => {
     const token = twilioToken({ issuedAt: nowMs - 60_000, keySid: 'SK99999999999999999999999999999999', grants: chat() });
     const { stdout } = await verify(token, twilioCredentials, '--json');
-    expect(JSON.parse(stdout)).toMatchObject({ vendor: 'twilio', accepted: false, vendorCode: 20103 });
+    expect(JSON.parse(stdout)).toMatchObject({ vendor: 'twilio', valid: false, vendorCode: 20103 });
   });
 
   test('without Twilio credentials prints the configuration problem, exit 1', async () => {
@@ -78,10 +92,12 @@ describe('verify: Vonage tokens', () => {
   const { privatePem } = vonageKeys();
   const options = { subject: 'alice', ttl: 900 };
 
-  test('accepts a token signed with the configured application key', async () => {
+  test('says what it checked for a token signed with the configured application key', async () => {
     const [token] = vonageTokens(vonageApplicationId, privatePem, [{ kind: 'client', issuedAt: nowMs - 60_000, options }]);
     const { status, stdout } = await verify(token, vonageEnv());
-    expect(stdout).toBe(`Vonage would accept this token: the signature matches the private key of application ${vonageApplicationId}.\n`);
+    expect(stdout).toBe(`Signature valid for these credentials (the private key of application ${vonageApplicationId}), `
+      + 'and the token is within its lifetime. Whether Vonage accepts it also depends on what only Vonage knows: '
+      + 'that the application still exists with this public key and, for Video, the session.\n');
     expect(status).toBe(0);
   });
 
@@ -90,7 +106,7 @@ describe('verify: Vonage tokens', () => {
     const [token] = vonageTokens(vonageApplicationId, otherPem, [{ kind: 'client', issuedAt: nowMs - 60_000, options }]);
     const { status, stdout } = await verify(token, vonageEnv(), '--json');
     expect(JSON.parse(stdout)).toEqual({
-      vendor: 'vonage', accepted: false, vendorCode: 'system:error:invalid-token',
+      vendor: 'vonage', valid: false, vendorCode: 'system:error:invalid-token',
       reason: `Vonage would refuse this token: the signature does not match the private key of application ${vonageApplicationId}. `
         + 'The Vonage Client SDK fails with system:error:invalid-token (The provided token is invalid).',
     });
@@ -100,14 +116,14 @@ describe('verify: Vonage tokens', () => {
   test('refuses a token for another application signed with this key', async () => {
     const [token] = vonageTokens('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', privatePem, [{ kind: 'client', issuedAt: nowMs - 60_000, options }]);
     const { stdout } = await verify(token, vonageEnv(), '--json');
-    expect(JSON.parse(stdout)).toMatchObject({ vendor: 'vonage', accepted: false, vendorCode: 'system:error:invalid-token' });
+    expect(JSON.parse(stdout)).toMatchObject({ vendor: 'vonage', valid: false, vendorCode: 'system:error:invalid-token' });
     expect(JSON.parse(stdout).reason).toContain('its application_id "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb" is not');
   });
 
   test('an expired token: good signature, refused with system:error:expired-token', async () => {
     const [token] = vonageTokens(vonageApplicationId, privatePem, [{ kind: 'client', issuedAt: nowMs - 3 * 3600_000, options }]);
     const { stdout } = await verify(token, vonageEnv(), '--json');
-    expect(JSON.parse(stdout)).toMatchObject({ vendor: 'vonage', accepted: false, vendorCode: 'system:error:expired-token' });
+    expect(JSON.parse(stdout)).toMatchObject({ vendor: 'vonage', valid: false, vendorCode: 'system:error:expired-token' });
   });
 });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { twilioFunction } from '../../src/hosts/twilio-functions';
 import { fullTwilioEnv, twilioCredentials, vonageEnv, vonageKeys } from '../support/fixtures';
 import { root } from '../support/server';
+import { verifyTwilioToken } from '../support/verify';
 
 /** twilio-run's own Twilio.Response; its package exports hide the file, so it is loaded by path. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -50,6 +51,14 @@ describe('twilioFunction', () => {
     expect(served.statusCode).toBe(200);
     expect(JSON.parse(served.body as unknown as string)).toMatchObject({ identity: 'alice', grants: ['video', 'chat', 'voice', 'sync'] });
     expect(served.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8' });
+  });
+
+  test('sends a text answer as it is: the quickstarts\' bare token, no JSON quotes', async () => {
+    const served = await serve(twilioFunction('/accessToken'), fullTwilioEnv, { identity: 'alice' });
+    expect(served.statusCode).toBe(200);
+    expect(served.headers).toMatchObject({ 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+    const { payload } = await verifyTwilioToken(served.body as unknown as string, twilioCredentials.API_SECRET);
+    expect(payload.grants).toMatchObject({ identity: 'alice' });
   });
 
   test('reads the configuration once per warm container: the key is parsed once for many requests', async () => {

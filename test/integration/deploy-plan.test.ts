@@ -1,4 +1,4 @@
-import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/utils/fs';
+import { checkForValidPath, getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/utils/fs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliInfo } from 'twilio-run/dist/commands/deploy';
@@ -40,13 +40,18 @@ describe('twilio serverless:deploy after npm run build', () => {
     expect(config.runtime).toBe('node22');
   });
 
-  test('deploys /token and /vonage-token as public functions, built JavaScript only', async () => {
+  test('deploys every endpoint as a public function, built JavaScript only', async () => {
     const { plan } = await deployPlan();
     const functions = plan.functions.map(({ path, access, filePath }) => ({ path, access, file: filePath.slice(root.length + 1) }));
-    expect(functions).toEqual(expect.arrayContaining([
+    expect(functions.sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: '/about', access: 'public', file: join('build', 'functions', 'about.js') },
+      { path: '/access-token', access: 'public', file: join('build', 'functions', 'access-token.js') },
+      { path: '/accessToken', access: 'public', file: join('build', 'functions', 'accessToken.js') },
       { path: '/token', access: 'public', file: join('build', 'functions', 'token.js') },
       { path: '/vonage-token', access: 'public', file: join('build', 'functions', 'vonage-token.js') },
-    ]));
+    ]);
+    // The check deploy applies before uploading: the quickstarts' camelCase and hyphenated names pass it.
+    for (const { path } of functions) expect(checkForValidPath(path)).toEqual({ valid: true });
     for (const fn of plan.functions) {
       expect(fn.filePath.endsWith('.js')).toBe(true);
       // Bundled: a deployed function cannot require a sibling source file.

@@ -310,6 +310,17 @@ describe('assets', () => {
     expect(await css.text()).toBe('body { margin: 0 }');
   });
 
+  test('the browser module is a script the listed origins may import, with the endpoints\' CORS headers', async () => {
+    const listed = await fetch(`${host.url}/rtc-token-client.js`, { headers: { origin: listedOrigin } });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(listed.headers.get('access-control-allow-origin')).toBe(listedOrigin);
+    expect(listed.headers.get('vary')).toBe('Origin');
+    expect(await listed.text()).toContain('export {');
+    const unlisted = await fetch(`${host.url}/rtc-token-client.js`, { headers: { origin: 'https://evil.example' } });
+    expect(unlisted.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   test('private assets are never served', async () => {
     for (const path of ['/vonage-private.key', '/vonage-private.private.key', '/assets/vonage-private.key']) {
       const response = await fetch(assetHost.url + path);
@@ -368,7 +379,7 @@ describe('binding', () => {
 
   test('listens on 0.0.0.0, every interface', () => {
     const started = host.output().split('\n').find((line) => line.includes('"event":"host_started"'));
-    expect(JSON.parse(started!)).toMatchObject({ address: `0.0.0.0:${host.port}`, endpoints: ['/token', '/vonage-token'], vendors: ['twilio', 'vonage'] });
+    expect(JSON.parse(started!)).toMatchObject({ address: `0.0.0.0:${host.port}`, endpoints: ['/token', '/vonage-token', '/accessToken', '/access-token', '/about'], vendors: ['twilio', 'vonage'] });
   });
 
   (external ? test : test.skip)(`answers on this machine's own address ${external?.address ?? '(this machine has no non-loopback IPv4 address: skipped)'}`, async () => {

@@ -12,6 +12,22 @@ export const outgoingApplicationSid = 'AP22222222222222222222222222222222';
 export const syncServiceSid = 'IS33333333333333333333333333333333';
 export const pushCredentialSid = 'CR44444444444444444444444444444444';
 
+/** Push Credential SIDs for a deployment whose apps ship on iOS and Android: a default and one per platform, per grant. */
+export const pushCredentials = {
+  voice: { default: pushCredentialSid, ios: 'CR55555555555555555555555555555555', android: 'CR66666666666666666666666666666666' },
+  chat: { default: 'CR77777777777777777777777777777777', ios: 'CR88888888888888888888888888888888', android: 'CR99999999999999999999999999999999' },
+};
+
+/** The variables that configure `pushCredentials`. */
+export const pushCredentialEnv = {
+  VOICE_PUSH_CREDENTIAL_SID: pushCredentials.voice.default,
+  VOICE_PUSH_CREDENTIAL_SID_IOS: pushCredentials.voice.ios,
+  VOICE_PUSH_CREDENTIAL_SID_ANDROID: pushCredentials.voice.android,
+  CHAT_PUSH_CREDENTIAL_SID: pushCredentials.chat.default,
+  CHAT_PUSH_CREDENTIAL_SID_IOS: pushCredentials.chat.ios,
+  CHAT_PUSH_CREDENTIAL_SID_ANDROID: pushCredentials.chat.android,
+};
+
 /** A deployment with every Twilio grant configured. */
 export const fullTwilioEnv = {
   ...twilioCredentials,

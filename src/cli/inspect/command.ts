@@ -6,8 +6,9 @@ const usage = `Usage: rtc-token inspect <token | -> [options]
 
 Decodes a Twilio Access Token, a Vonage Client SDK token or a Vonage Video token
 (- reads it from stdin), prints its header and claims, and lists what the vendor
-would refuse or limit, with the vendor's own error code. The signature is not
-checked: rtc-token verify does that with your credentials.
+would refuse or limit, with the vendor's own error code. A token endpoint's JSON
+answer works too: curl -s …/token?identity=alice | rtc-token inspect -
+The signature is not checked: rtc-token verify does that with your credentials.
 
 Options:
   --json                 Print one JSON object: kind, header, claims, findings.

@@ -122,7 +122,31 @@ function grantFindings(grants: unknown): Finding[] {
     }
   }
   if (grants.voice !== undefined) findings.push(...voiceGrantFindings(grants.voice));
+  findings.push(...pushCredentialFindings(grants));
   return findings;
+}
+
+/**
+ * Mobile apps get incoming calls and messages by push, through the credential the token names;
+ * browsers need none. The token does not record the platform it was minted for, so a grant
+ * without one is only a note: an error for an iOS or Android app, correct for a web app.
+ */
+function pushCredentialFindings(grants: Record<string, unknown>): Finding[] {
+  const withoutCredential = ['voice', 'chat', 'ip_messaging'].filter((name) => {
+    const grant = grants[name];
+    return isObject(grant) && !(typeof grant.push_credential_sid === 'string' && grant.push_credential_sid !== '');
+  });
+  return withoutCredential.map((name) => {
+    const product = name === 'voice' ? { code: 'voice', arrivals: 'calls', variable: 'VOICE_PUSH_CREDENTIAL_SID' }
+      : { code: 'chat', arrivals: 'messages', variable: 'CHAT_PUSH_CREDENTIAL_SID' };
+    return {
+      severity: 'info' as const, code: `${product.code}_push_credential_missing`,
+      message: `The ${name} grant has no push_credential_sid: right for a web app, but an iOS or Android app using this `
+        + `token gets no push notifications of incoming ${product.arrivals}. A token does not record its platform; /token `
+        + `adds the platform's credential (${product.variable}_IOS, _ANDROID or the default) for platform=ios or android.`,
+      ...twilioAnswer(52002, ' when a mobile app registers for push notifications with this token'),
+    };
+  });
 }
 
 function identityGrantFindings(identity: unknown): Finding[] {

@@ -14,6 +14,8 @@ const twilioErrors = {
   20107: 'Invalid Access Token signature',
   20157: 'Expiration Time Exceeds Maximum Time Allowed',
   51003: 'Client Connection: identity too long',
+  // Its published causes: a Voice or Chat (Conversations) token without the push credential's SID.
+  52002: 'Invalid Credential Sid',
   // Its published causes name a ChatGrant or SyncGrant without a service SID, a VoiceGrant without
   // outgoingApplicationSid, a missing identity and, for Video, an API key outside US1.
   51007: 'Client Connection: Token authentication is rejected',

@@ -3,6 +3,7 @@ import {
   Env, invalidConfig, readBoolean, readMatching, readSeconds, readVar, requireVars,
 } from '../config/env';
 import { TtlPolicy, minTtl } from '../request/ttl';
+import { PushCredentials, pushCredentialVariables, readPushCredentials } from './push';
 import type { TwilioRegion } from './regions';
 import type { TwilioRestOptions } from './rest';
 import { readTwilioRestSettings, twilioRestVariables } from './rest-config';
@@ -23,10 +24,10 @@ export interface TwilioConfig {
    * signature (~300 µs here); with a KeyObject a whole token costs ~7 µs.
    */
   signingKey: KeyObject;
-  /** Conversations (Chat) service; when absent the chat grant is unavailable. */
-  chatServiceSid?: string;
+  /** Conversations (Chat) service and its push credentials; when absent the chat grant is unavailable. */
+  chat?: { serviceSid: string; push: PushCredentials };
   /** Voice settings; when absent the voice grant is unavailable. */
-  voice?: { outgoingApplicationSid: string; incomingAllow: boolean; pushCredentialSid?: string };
+  voice?: { outgoingApplicationSid: string; incomingAllow: boolean; push: PushCredentials };
   /** Sync service; when absent the sync grant is unavailable. */
   syncServiceSid?: string;
   ttl: TtlPolicy;
@@ -44,7 +45,8 @@ const sidText = (prefix: string, what: string) => `${what} (${prefix} followed b
 /** Every variable `/token` reads: setting any of them means this deployment serves Twilio tokens. */
 export const twilioVariables = [
   'ACCOUNT_SID', 'API_KEY', 'API_SECRET', 'CHAT_SERVICE_SID', 'SERVICE_SID', 'OUTGOING_SID',
-  'VOICE_INCOMING_ALLOW', 'VOICE_PUSH_CREDENTIAL_SID', 'SYNC_SERVICE_SID', 'TOKEN_TTL', 'TOKEN_MAX_TTL',
+  'VOICE_INCOMING_ALLOW', ...pushCredentialVariables('VOICE_PUSH_CREDENTIAL_SID'),
+  ...pushCredentialVariables('CHAT_PUSH_CREDENTIAL_SID'), 'SYNC_SERVICE_SID', 'TOKEN_TTL', 'TOKEN_MAX_TTL',
   ...twilioRestVariables,
 ] as const;
 
@@ -62,7 +64,9 @@ export function readTwilioConfig(env: Env): TwilioConfig {
 
   const outgoingApplicationSid = readMatching(env, 'OUTGOING_SID', sid('AP'), sidText('AP', 'a TwiML App SID'));
   const incomingAllow = readBoolean(env, 'VOICE_INCOMING_ALLOW', true);
-  const pushCredentialSid = readMatching(env, 'VOICE_PUSH_CREDENTIAL_SID', sid('CR'), sidText('CR', 'a Push Credential SID'));
+  const voicePush = readPushCredentials(env, 'VOICE_PUSH_CREDENTIAL_SID');
+  const chatPush = readPushCredentials(env, 'CHAT_PUSH_CREDENTIAL_SID');
+  const chatServiceSid = readChatServiceSid(env);
   const maxTtl = readSeconds(env, 'TOKEN_MAX_TTL', twilioMaxTtl, minTtl, twilioMaxTtl);
   const defaultTtl = readSeconds(env, 'TOKEN_TTL', Math.min(3600, maxTtl), minTtl, maxTtl);
   const { roomType, region, videoBaseUrl, conversationsBaseUrl } = readTwilioRestSettings(env);
@@ -71,8 +75,8 @@ export function readTwilioConfig(env: Env): TwilioConfig {
     accountSid: required.ACCOUNT_SID,
     apiKey: required.API_KEY,
     signingKey: createSecretKey(Buffer.from(required.API_SECRET, 'utf8')),
-    chatServiceSid: readChatServiceSid(env),
-    voice: outgoingApplicationSid ? { outgoingApplicationSid, incomingAllow, pushCredentialSid } : undefined,
+    chat: chatServiceSid ? { serviceSid: chatServiceSid, push: chatPush } : undefined,
+    voice: outgoingApplicationSid ? { outgoingApplicationSid, incomingAllow, push: voicePush } : undefined,
     syncServiceSid: readMatching(env, 'SYNC_SERVICE_SID', sid('IS'), sidText('IS', 'a Sync Service SID')),
     ttl: { defaultTtl, maxTtl },
     region,

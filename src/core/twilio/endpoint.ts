@@ -8,7 +8,8 @@ import { resolveTtl } from '../request/ttl';
 import { Service } from '../service';
 import { TwilioConfig } from './config';
 import { resolveGrants, TwilioGrantName } from './grants';
-import { mintTwilioToken } from './mint';
+import { mintTwilioToken, TwilioTokenSpec } from './mint';
+import { readPlatform } from './push';
 
 /**
  * `/token`: a Twilio Access Token for the identity in the request, with the grants this
@@ -22,13 +23,14 @@ function issueTwilioToken(request: TokenRequest, service: Service, caller: Calle
   const grants = resolveGrants(readListParam(params, 'grants', 'grant_invalid'), config, caller.allowed);
   const ttl = resolveTtl(readParam(params, 'ttl', 'ttl_invalid'), config.ttl);
   const room = readRoom(request, grants.includes('video'));
+  const platform = readPlatform(params);
   const createRoom = readBooleanParam(params, 'create_room', false);
   const createConversation = readBooleanParam(params, 'create_conversation', false);
   if ((createRoom || createConversation) && room === undefined) {
     throw new Problem('param_invalid', 'create_room and create_conversation need a room (or room_name).');
   }
   const chatServiceSid = createConversation ? conversationService(config, grants) : undefined;
-  const spec = { identity, ttl, grants, room };
+  const spec = { identity, ttl, grants, room, platform };
   // Only when asked: the REST client loads and Twilio is called for these requests alone.
   if (room !== undefined && (createRoom || createConversation)) {
     return prepareRoom(config, room, identity, chatServiceSid).then((joined) => mintFor(config, spec, joined));
@@ -37,8 +39,8 @@ function issueTwilioToken(request: TokenRequest, service: Service, caller: Calle
 }
 
 /** The token and the answer, with what preparing the room learnt. */
-function mintFor(config: TwilioConfig, spec: { identity: string; ttl: number; grants: TwilioGrantName[]; room?: string }, joined: Joined | undefined): Issued {
-  const { identity, ttl, grants, room } = spec;
+function mintFor(config: TwilioConfig, spec: TwilioTokenSpec, joined: Joined | undefined): Issued {
+  const { identity, ttl, grants, room, platform } = spec;
   const { token, expiresAt } = mintTwilioToken(config, spec);
   return {
     body: {
@@ -48,7 +50,7 @@ function mintFor(config: TwilioConfig, spec: { identity: string; ttl: number; gr
       ...(joined === undefined ? {} : { room_sid: joined.roomSid }),
       ...(joined?.conversationSid === undefined ? {} : { conversation_sid: joined.conversationSid }),
     },
-    log: { identity, grants, ttl, room, room_sid: joined?.roomSid, conversation_sid: joined?.conversationSid },
+    log: { identity, grants, ttl, room, platform, room_sid: joined?.roomSid, conversation_sid: joined?.conversationSid },
   };
 }
 
@@ -60,11 +62,11 @@ function readRoom(request: TokenRequest, hasVideo: boolean): string | undefined 
 
 /** The Conversations service the room's Conversation lives in: the chat grant's, which the token must carry. */
 function conversationService(config: TwilioConfig, grants: readonly TwilioGrantName[]): string {
-  if (config.chatServiceSid === undefined) {
+  if (config.chat === undefined) {
     throw new Problem('grant_unavailable', 'create_conversation needs the chat grant, which is not configured on this deployment (the server sets SERVICE_SID).');
   }
   if (!grants.includes('chat')) throw new Problem('param_invalid', 'create_conversation needs the chat grant in this token.');
-  return config.chatServiceSid;
+  return config.chat.serviceSid;
 }
 
 /**

@@ -1,13 +1,11 @@
 import AccessToken from 'twilio/lib/jwt/AccessToken';
 import { TwilioConfig } from './config';
-import { TwilioGrantName } from './grants';
+import { buildGrant, GrantRequest, TwilioGrantName } from './grants';
 
-export interface TwilioTokenSpec {
+export interface TwilioTokenSpec extends GrantRequest {
   identity: string;
   ttl: number;
   grants: readonly TwilioGrantName[];
-  /** Restricts the video grant to one room. */
-  room?: string;
 }
 
 export interface MintedToken {
@@ -31,7 +29,7 @@ export function mintTwilioToken(config: TwilioConfig, spec: TwilioTokenSpec): Mi
     // Keys created in another Region than US1 are refused (20101) unless the token names it.
     region: config.region,
   });
-  for (const name of spec.grants) accessToken.addGrant(grant(name, config, spec));
+  for (const name of spec.grants) accessToken.addGrant(buildGrant(name, config, spec));
   const before = nowSeconds();
   const token = accessToken.toJwt();
   const after = nowSeconds();
@@ -43,25 +41,6 @@ export function mintTwilioToken(config: TwilioConfig, spec: TwilioTokenSpec): Mi
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
-}
-
-type Grant = AccessToken.VideoGrant | AccessToken.ChatGrant | AccessToken.VoiceGrant | AccessToken.SyncGrant;
-
-function grant(name: TwilioGrantName, config: TwilioConfig, spec: TwilioTokenSpec): Grant {
-  switch (name) {
-    case 'video':
-      return new AccessToken.VideoGrant({ room: spec.room });
-    case 'chat':
-      return new AccessToken.ChatGrant({ serviceSid: config.chatServiceSid });
-    case 'voice':
-      return new AccessToken.VoiceGrant({
-        outgoingApplicationSid: config.voice?.outgoingApplicationSid,
-        incomingAllow: config.voice?.incomingAllow,
-        pushCredentialSid: config.voice?.pushCredentialSid,
-      });
-    case 'sync':
-      return new AccessToken.SyncGrant({ serviceSid: config.syncServiceSid });
-  }
 }
 
 /** The `exp` claim of a token just signed here. */

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Problem } from '../../core/problem';
-import { problemReply } from '../../core/reply';
+import { problemReply, replyText } from '../../core/reply';
 
 /** Node's parser errors for headers it will not read: RFC 6585's 431 rather than a bare 400. */
 const headerTooLarge = new Set(['HPE_HEADER_OVERFLOW']);
@@ -24,7 +24,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
       ? new Problem('request_timeout', 'The request was not complete within 30 seconds.')
       : new Problem('request_invalid', 'The request is not valid HTTP/1.1.');
   const reply = problemReply(problem);
-  const body = JSON.stringify(reply.body);
+  const body = replyText(reply);
   const headers = { ...reply.headers, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(`HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status]}\r\n${head}\r\n${body}`);

@@ -56,7 +56,7 @@ function main(): void {
       endpoints: endpoints.map((entry) => entry.path),
       vendors: config.vendors,
     });
-    void warmUp(endpoints.filter((entry) => config.vendors.includes(entry.vendor)).map((entry) => routes.get(entry.path)!), readiness);
+    void warmUp(endpoints.filter((entry) => entry.vendor === undefined || config.vendors.includes(entry.vendor)).map((entry) => routes.get(entry.path)!), readiness);
   });
 }
 

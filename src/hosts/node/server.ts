@@ -4,7 +4,7 @@ import { Config, use } from '../../core/config/config';
 import { allowedMethods, corsHeaders, preflightHeaders } from '../../core/cors';
 import { LogFields } from '../../core/log';
 import { asProblem, Problem } from '../../core/problem';
-import { jsonReply, problemReply, Reply } from '../../core/reply';
+import { jsonReply, problemReply, Reply, replyText } from '../../core/reply';
 import { Params, readHeader } from '../../core/request/params';
 import { answerClientError } from './client-error';
 import { readBody } from './request-body';
@@ -122,7 +122,9 @@ async function handle(
     case 'ready':
       return send(res, await app.readiness());
     case 'asset':
-      return sendAsset(res, route.file);
+      // Readable by the pages the endpoints answer: an app on another origin imports /rtc-token-client.js
+      // as a module, which browsers fetch in CORS mode.
+      return sendAsset(res, route.file, hostCors(req, app.service.config));
     case 'endpoint': {
       let params: Params;
       try {
@@ -146,7 +148,7 @@ async function handle(
 
 /** Writes a reply in one go; 204 carries no body by definition. */
 function send(res: ServerResponse, reply: Reply): void {
-  const body = reply.status === 204 ? '' : JSON.stringify(reply.body);
+  const body = reply.status === 204 ? '' : replyText(reply);
   res.writeHead(reply.status, { ...reply.headers, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }

@@ -23,12 +23,13 @@ function contentTypeOf(file: string): string {
 }
 
 /**
- * Streams a public asset. Rejects before anything is written when the file cannot be read; a
- * failure mid-stream destroys the response, since its length has been promised.
+ * Streams a public asset, with `headers` (CORS) added. Rejects before anything is written when the
+ * file cannot be read; a failure mid-stream destroys the response, since its length has been promised.
  */
-export async function sendAsset(res: ServerResponse, file: string): Promise<void> {
+export async function sendAsset(res: ServerResponse, file: string, headers: Record<string, string> = {}): Promise<void> {
   const { size } = await stat(file);
   res.writeHead(200, {
+    ...headers,
     'Content-Type': contentTypeOf(file),
     'Content-Length': String(size),
     // The declared type is the only one: a browser must not guess HTML or script from the bytes.

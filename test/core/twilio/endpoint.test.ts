@@ -1,7 +1,11 @@
 import { freezeClockPerTest } from '../../support/clock';
+import { loadConfig } from '../../../src/core/config/config';
+import { endpointAt } from '../../../src/core/endpoints';
+import { startService } from '../../../src/core/service';
 import { callEndpoint } from '../../support/core';
 import {
-  chatServiceSid, fullTwilioEnv, outgoingApplicationSid, pushCredentialSid, syncServiceSid, twilioCredentials,
+  chatServiceSid, fullTwilioEnv, outgoingApplicationSid, pushCredentialEnv, pushCredentials, pushCredentialSid,
+  syncServiceSid, twilioCredentials,
 } from '../../support/fixtures';
 import { verifyTwilioToken } from '../../support/verify';
 
@@ -110,6 +114,74 @@ describe('/token issues a verified Access Token', () => {
     expect(response.statusCode).toBe(200);
     const { payload } = await verifyTwilioToken(response.json().token as string, twilioCredentials.API_SECRET);
     expect((payload.grants as { identity: string }).identity).toBe(identity);
+  });
+});
+
+describe('/token push credentials per platform', () => {
+  const { voice, chat } = pushCredentials;
+  const grantsWith = (voicePush: string | undefined, chatPush: string | undefined) => ({
+    identity: 'alice',
+    chat: { service_sid: chatServiceSid, ...(chatPush ? { push_credential_sid: chatPush } : {}) },
+    voice: {
+      incoming: { allow: true }, outgoing: { application_sid: outgoingApplicationSid },
+      ...(voicePush ? { push_credential_sid: voicePush } : {}),
+    },
+  });
+  async function pushGrants(env: Record<string, string>, platform: string | undefined) {
+    const response = await callEndpoint('/token', { ...fullTwilioEnv, ...env }, { identity: 'alice', grants: 'chat,voice', platform });
+    expect(response.statusCode).toBe(200);
+    return (await verifyTwilioToken(response.json().token as string, twilioCredentials.API_SECRET)).payload.grants;
+  }
+
+  test.each([
+    ['ios', voice.ios, chat.ios],
+    ['android', voice.android, chat.android],
+    ['web', voice.default, chat.default],
+    [undefined, voice.default, chat.default],
+  ])('platform=%s gets its own credential in each grant, else the default', async (platform, voicePush, chatPush) => {
+    expect(await pushGrants(pushCredentialEnv, platform)).toEqual(grantsWith(voicePush, chatPush));
+  });
+
+  test.each([
+    ['ios', voice.default, chat.default],
+    ['android', voice.default, chat.default],
+  ])('platform=%s without its own credential gets the default', async (platform, voicePush, chatPush) => {
+    const defaults = { VOICE_PUSH_CREDENTIAL_SID: voice.default, CHAT_PUSH_CREDENTIAL_SID: chat.default };
+    expect(await pushGrants(defaults, platform)).toEqual(grantsWith(voicePush, chatPush));
+  });
+
+  test.each([
+    ['ios', voice.ios, undefined],
+    ['android', undefined, chat.android],
+    ['web', undefined, undefined],
+    [undefined, undefined, undefined],
+  ])('without a default, platform=%s carries only a credential of its own', async (platform, voicePush, chatPush) => {
+    const own = { VOICE_PUSH_CREDENTIAL_SID_IOS: voice.ios, CHAT_PUSH_CREDENTIAL_SID_ANDROID: chat.android };
+    expect(await pushGrants(own, platform)).toEqual(grantsWith(voicePush, chatPush));
+  });
+
+  test.each(['windows', 'IOS', 'ios,android'])('refuses platform=%p', async (platform) => {
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice', platform });
+    expect(response.json()).toMatchObject({ code: 'param_invalid', detail: 'platform must be one of ios, android, web.' });
+  });
+
+  test('refuses a repeated platform', async () => {
+    const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice', platform: ['ios', 'android'] });
+    expect(response.json()).toMatchObject({ code: 'param_invalid', detail: 'platform must be a single string value.' });
+  });
+
+  test.each(Object.keys(pushCredentialEnv))('a malformed %s is config_invalid, naming it but not its value', async (name) => {
+    const response = await callEndpoint('/token', { ...fullTwilioEnv, [name]: 'CRnot-a-sid' }, { identity: 'alice' });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toMatchObject({
+      code: 'config_invalid', detail: `${name} is not a Push Credential SID (CR followed by 32 hex characters).`,
+    });
+    expect(JSON.stringify(response.json())).not.toContain('CRnot-a-sid');
+  });
+
+  test('logs the platform the token was minted for', async () => {
+    const response = await callEndpoint('/token', { ...fullTwilioEnv, ...pushCredentialEnv }, { identity: 'alice', platform: 'android' });
+    expect(response.log).toMatchObject({ outcome: 'issued', identity: 'alice', platform: 'android' });
   });
 });
 
@@ -246,6 +318,8 @@ describe('/token headers', () => {
     const response = await callEndpoint('/token', fullTwilioEnv, { identity: 'alice' }, { origin: 'https://any.example' });
     expect(response.headers).toEqual({
       'Access-Control-Allow-Origin': '*',
+      // Without this a page could not read how long to back off, nor its budget.
+      'Access-Control-Expose-Headers': 'Retry-After, RateLimit, RateLimit-Policy',
       Vary: 'Origin',
       'Cache-Control': 'no-store',
       'Content-Type': 'application/json; charset=utf-8',
@@ -266,6 +340,7 @@ describe('/token headers', () => {
     const response = await callEndpoint('/token', listed, { identity: 'alice' }, { origin });
     expect(response.statusCode).toBe(200);
     expect(response.headers['Access-Control-Allow-Origin']).toBe(allowed);
+    expect(response.headers['Access-Control-Expose-Headers']).toBe(allowed && 'Retry-After, RateLimit, RateLimit-Policy');
     expect(response.headers.Vary).toBe('Origin');
   });
 
@@ -279,6 +354,22 @@ describe('/token headers', () => {
     const response = await callEndpoint('/token', listed, {}, { origin: 'https://app.example.com' });
     expect(response.statusCode).toBe(400);
     expect(response.headers['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+    expect(response.headers['Access-Control-Expose-Headers']).toBe('Retry-After, RateLimit, RateLimit-Policy');
+  });
+
+  test('a 429 exposes Retry-After and the RateLimit fields to a listed page', async () => {
+    const limited = { ...listed, RATE_LIMIT_IDENTITY: '1' };
+    const [env, origin] = [limited, { origin: 'https://app.example.com' }];
+    const endpoint = await endpointAt('/token');
+    const service = startService(loadConfig(env));
+    await endpoint({ params: { identity: 'alice' }, headers: origin }, service);
+    const { reply } = await endpoint({ params: { identity: 'alice' }, headers: origin }, service);
+    expect(reply.status).toBe(429);
+    expect(reply.headers).toMatchObject({
+      'Access-Control-Allow-Origin': 'https://app.example.com',
+      'Access-Control-Expose-Headers': 'Retry-After, RateLimit, RateLimit-Policy',
+      'Retry-After': '60', RateLimit: '"identity";r=0;t=60', 'RateLimit-Policy': '"identity";q=1;w=60',
+    });
   });
 });
 
