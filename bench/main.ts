@@ -17,6 +17,8 @@ interface Target {
 const hostScript = join(buildDir, 'host', 'server.js');
 const fastifyScript = join(buildDir, 'bench', 'fastify-token.js');
 const bareScript = join(buildDir, 'bench', 'bare-token.js');
+/** Turns /metrics on; the bench never scrapes, so what it measures is the counting on the token path. */
+const benchMetricsToken = 'bench-metrics-token-0123456789';
 
 /**
  * `npm run bench [-- --quick]`: minting against the vendor libraries and the raw crypto floor;
@@ -44,7 +46,10 @@ async function main(): Promise<void> {
   const twilioMint = await benchTwilioMint(env, quick);
   const vonageMint = await benchVonageMint(env, quick);
 
-  const [host, fastify] = [await startServer(hostScript, env), await startServer(fastifyScript, env)];
+  // The same host with /metrics on: every request timed, every token counted, as a scraped deployment runs.
+  const [host, fastify, metered] = [
+    await startServer(hostScript, env), await startServer(fastifyScript, env), await startServer(hostScript, { ...env, METRICS_TOKEN: benchMetricsToken }),
+  ];
   let http: Record<string, HttpFigures>;
   let memory: { afterFirstMiB: number; afterSecondMiB: number };
   try {
@@ -54,6 +59,7 @@ async function main(): Promise<void> {
       { name: 'hostHealth', url: `${host.url}/_/health`, pid },
       { name: 'fastifyToken', url: `${fastify.url}/token?identity=alice`, pid: fastify.process.pid },
       { name: 'hostVonage', url: `${host.url}/vonage-token?identity=alice`, pid },
+      { name: 'meteredToken', url: `${metered.url}/token?identity=alice`, pid: metered.process.pid },
     ], rounds, secondsPerRound);
     const afterFirstMiB = rssMiB(pid);
     await interleave([
@@ -62,12 +68,12 @@ async function main(): Promise<void> {
     ], rounds, secondsPerRound);
     memory = { afterFirstMiB, afterSecondMiB: rssMiB(pid) };
   } finally {
-    await Promise.all([host.stop(), fastify.stop()]);
+    await Promise.all([host.stop(), fastify.stop(), metered.stop()]);
   }
   const twilioRun = await measureTwilioRun(env, quick ? 2 : 10);
   const redisStore = await measureRedisStore(env, rounds, secondsPerRound);
 
-  const { hostToken, hostHealth, fastifyToken, hostVonage } = http;
+  const { hostToken, hostHealth, fastifyToken, hostVonage, meteredToken } = http;
   const rs256PerSecond = 1e6 / vonageMint.rs256Floor;
   const target = (name: string, ratio: number | undefined, bound: string, met: (ratio: number) => boolean): Target =>
     ({ name, ratio, target: bound, met: ratio === undefined ? undefined : met(ratio) });
@@ -82,20 +88,24 @@ async function main(): Promise<void> {
     target('require token.js vs require AccessToken', requireMs.tokenFunction / requireMs.accessToken, '≤ 1.3×', (r) => r <= 1.3),
     target('host /token vs twilio-run /token (req/s)', twilioRun && hostToken.requestsPerSecond / twilioRun.requestsPerSecond, '≥ 10×', (r) => r >= 10),
     target('host /vonage-token vs raw RS256 signatures/s', hostVonage.requestsPerSecond / rs256PerSecond, '≥ 0.6×', (r) => r >= 0.6),
+    target('host /token with metrics vs without (req/s)', meteredToken.requestsPerSecond / hostToken.requestsPerSecond, '≥ 0.95×', (r) => r >= 0.95),
   ];
   const stateStoreRatio = redisStore && redisStore.redis.requestsPerSecond / redisStore.memory.requestsPerSecond;
   const clusterRatio = redisStore?.cluster && redisStore.cluster.requestsPerSecond / redisStore.redis.requestsPerSecond;
+  const meteredCpuRatio = meteredToken.serverCpuMicroseconds === undefined || hostToken.serverCpuMicroseconds === undefined
+    ? undefined : meteredToken.serverCpuMicroseconds / hostToken.serverCpuMicroseconds;
 
   const results = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, serversPinnedToCpu1: pinned },
     quick,
     mintMicroseconds: { twilio: twilioMint, vonage: vonageMint },
     http: {
-      rounds, secondsPerRound, connections: 10, host: { token: hostToken, health: hostHealth, vonageToken: hostVonage },
+      rounds, secondsPerRound, connections: 10, host: { token: hostToken, health: hostHealth, vonageToken: hostVonage, tokenWithMetrics: meteredToken },
       fastify: { token: fastifyToken }, twilioRun: twilioRun ?? null, rs256PerSecond, stateStore: redisStore ?? null,
     },
     stateStoreRatio: stateStoreRatio ?? null,
     clusterRatio: clusterRatio ?? null,
+    metricsCpuRatio: meteredCpuRatio ?? null,
     coldStartMs: cold,
     requireMs,
     memory: { ...memory, growthMiB: memory.afterSecondMiB - memory.afterFirstMiB },
@@ -112,10 +122,12 @@ async function main(): Promise<void> {
     ['Node host /_/health', ...route(hostHealth)],
     ['Fastify app /token', ...route(fastifyToken)],
     ['Node host /vonage-token', ...route(hostVonage)],
+    ['Node host /token, METRICS_TOKEN set', ...route(meteredToken)],
     ['twilio-run /token (npm start)', ...(twilioRun ? route(twilioRun) : ['MISSING', 'no successful answer: not measured'])],
     ['Node host /token, STATE_STORE=memory', ...(redisStore ? route(redisStore.memory) : ['MISSING', 'not measured'])],
     ['Node host /token, STATE_STORE=redis', ...(redisStore ? route(redisStore.redis) : ['MISSING', 'redis-server could not be started: not measured'])],
     ['Node host /token, 3-master Redis Cluster', ...(redisStore?.cluster ? route(redisStore.cluster) : ['MISSING', 'the cluster could not be made: not measured'])],
+    ['/token server CPU, metrics on vs off', meteredCpuRatio === undefined ? 'MISSING' : `${f(meteredCpuRatio, 2)}×`, 'interleaved; CPU per answered request, same host build'],
     ['/token req/s, redis vs memory', stateStoreRatio === undefined ? 'MISSING' : `${f(stateStoreRatio, 2)}×`, 'interleaved; the limits counted in each store'],
     ['/token req/s, cluster vs one redis', clusterRatio === undefined ? 'MISSING' : `${f(clusterRatio, 2)}×`, 'interleaved; the same two keys per request'],
     ['Cold start to first /token 200', `${f(cold.host, 0)} ms`, `bare node:http app ${f(cold.bare, 0)} ms (medians)`],

@@ -5,7 +5,7 @@
 // (build/host/server.js), which serves the same endpoints anywhere else; it sits outside
 // functions/ and assets/ so Twilio never deploys it.
 import { build } from 'esbuild';
-import { chmodSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,15 +13,20 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = process.argv[2] ?? join(root, 'build');
 
-/** The endpoint table's paths, read from the table itself (bundled in memory; its endpoints load lazily, so none runs). */
-async function endpointPaths() {
+/** A TypeScript module's exports, bundled in memory and evaluated here. */
+async function loadModule(...path) {
   const { outputFiles } = await build({
-    entryPoints: [join(root, 'src', 'core', 'endpoints.ts')], bundle: true, platform: 'node', format: 'cjs',
+    entryPoints: [join(root, ...path)], bundle: true, platform: 'node', format: 'cjs',
     packages: 'external', write: false, logLevel: 'warning',
   });
   const module = { exports: {} };
   new Function('module', 'exports', 'require', outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
-  return module.exports.endpoints.map((entry) => entry.path);
+  return module.exports;
+}
+
+/** The endpoint table's paths, read from the table itself (its endpoints load lazily, so none runs). */
+async function endpointPaths() {
+  return (await loadModule('src', 'core', 'endpoints.ts')).endpoints.map((entry) => entry.path);
 }
 
 rmSync(out, { recursive: true, force: true });
@@ -115,4 +120,9 @@ await build({
   logLevel: 'warning',
 });
 
-console.log(`built ${relative(root, out) || '.'}: functions/, assets/ (with rtc-token-client.js), host/server.js, start/start.js, deploy/deploy.js and cli/rtc-token.js`);
+// The OpenAPI description, generated from the code it describes, served as a static asset by every
+// host: it depends on no configuration, so Twilio serves it without invoking a Function.
+const { openApiDocument } = await loadModule('src', 'core', 'openapi', 'document.ts');
+writeFileSync(join(out, 'assets', 'openapi.json'), `${JSON.stringify(openApiDocument(), null, 2)}\n`);
+
+console.log(`built ${relative(root, out) || '.'}: functions/, assets/ (with rtc-token-client.js and openapi.json), host/server.js, start/start.js, deploy/deploy.js and cli/rtc-token.js`);

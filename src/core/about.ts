@@ -1,7 +1,8 @@
-import { AuthMode } from './auth/config';
+import { AuthMode, authModes } from './auth/config';
 import type { Vendor } from './config/config';
 import { corsHeaders } from './cors';
 import type { Endpoint } from './endpoint';
+import type { EndpointSpec } from './openapi/spec';
 import { endpoints } from './endpoints';
 import { Problem } from './problem';
 import { jsonReply } from './reply';
@@ -34,4 +35,24 @@ export const aboutEndpoint: Endpoint = async (request, service) => {
     demo: [...config.demo],
   };
   return { reply: jsonReply(200, about, cors), log: { outcome: 'answered' } };
+};
+
+/** What `/about` takes (nothing) and answers: read by the OpenAPI description. */
+export const aboutApi: EndpointSpec = {
+  summary: 'What this deployment serves',
+  description: 'What a page may know before it asks for a token: the token endpoints set up here, how callers '
+    + 'authenticate, and which vendors run on demo credentials. Nothing here is secret.',
+  params: [],
+  answer: { mediaType: 'application/json', schema: {
+    type: 'object',
+    required: ['endpoints', 'auth', 'demo'],
+    additionalProperties: false,
+    properties: {
+      endpoints: { type: 'array', items: { type: 'string' } },
+      auth: { enum: [...authModes, null], description: '`AUTH_MODE`; null when its configuration is broken.' },
+      demo: { type: 'array', items: { type: 'string', enum: ['twilio', 'vonage'] } },
+    },
+  } },
+  refusals: [],
+  tokenPipeline: false,
 };

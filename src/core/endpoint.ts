@@ -1,12 +1,14 @@
-import { authenticate } from './auth/authenticate';
+import { authenticate, refuseCredentialsInUrl } from './auth/authenticate';
 import { anonymousCaller, Caller, resolveIdentity } from './auth/caller';
 import { AuthConfig } from './auth/config';
 import { use, Vendor } from './config/config';
 import { corsHeaders } from './cors';
+import { Deadline, UpstreamBudget } from './deadline';
 import { Limiter } from './limits/limiter';
 import { RateLimitStatus, rateLimitHeaders } from './limits/rate-limit-fields';
 import { LogFields } from './log';
-import { asProblem, Problem } from './problem';
+import type { TokenKind } from './metrics/metrics';
+import { asProblem, Problem, ProblemCode } from './problem';
 import { jsonReply, problemReply, Reply } from './reply';
 import { readHeader, TokenRequest, withAliases } from './request/params';
 import { Service } from './service';
@@ -21,24 +23,36 @@ export interface Outcome {
 /** An endpoint of the table (a token endpoint, or `/about`): a request and the running service in, an outcome out, whatever host carries it. */
 export type Endpoint = (request: TokenRequest, service: Service) => Promise<Outcome>;
 
-/** A minted token: the answer's body and the fields its log line records. */
+/** A minted token: what kind it is, the answer's body and the fields its log line records. */
 export interface Issued {
+  kind: TokenKind;
   body: Record<string, unknown>;
   log: LogFields;
 }
 
 /**
+ * A request as an issuer gets it: aliases folded; the deadline its upstream calls share; and the
+ * creation limits (`rate_limited` past them), counted once however often `countCreation` is
+ * called, just before an upstream create, which a known room or user never reaches.
+ */
+export interface IssueRequest extends TokenRequest, UpstreamBudget {}
+
+/**
  * Mints for an identity already authenticated, resolved and counted against its limit. Returns at
  * once when nothing needs waiting for, so a plain token costs no extra turn of the event loop.
+ * Before minting after upstream work, it calls `deadline.ensureClientWaiting()`.
  */
-export type Issuer = (request: TokenRequest, service: Service, caller: Caller, identity: string) => Issued | Promise<Issued>;
+export type Issuer = (request: IssueRequest, service: Service, caller: Caller, identity: string) => Issued | Promise<Issued>;
 
 /**
  * Wraps an issuer with what every token endpoint shares, in this order: CORS; the client
- * address's rate limit; the vendor's configuration (a broken deployment is never blamed on the
- * caller); caller authentication, with failures counted per address; the identity, with its own
- * rate limit; then the issuer. Any failure is the problem+json answer; a refused request mints
- * nothing. Every answer carries the `RateLimit` field of the limits it was counted against.
+ * address's rate limit; no credential in the URL; the vendor's configuration (a broken deployment
+ * is never blamed on the caller); caller authentication, with failures counted per address; the
+ * identity, with its own rate limit; then the issuer. Any failure is the problem+json answer; a refused request mints
+ * nothing. Every answer carries the `RateLimit` field of the limits it was counted against. The
+ * request's upstream calls share one deadline, `UPSTREAM_BUDGET_MS` from its start; a request
+ * whose client left is logged `abandoned`, and its answer goes nowhere. Every token and every
+ * refusal is counted in the service's metrics (an abandoned request is neither).
  * `aliases` are other names the endpoint accepts for a parameter (see `withAliases`).
  *
  * @example export const vonageTokenEndpoint = tokenEndpoint('vonage', issueVonageToken);
@@ -51,9 +65,19 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
     let identity: string | undefined;
     try {
       cors = corsHeaders(readHeader(received.headers, 'origin'), use(config.cors));
-      const request = { ...received, params: withAliases(received.params, aliases) };
       const limiter = use(service.limiter);
+      let counted: Promise<void> | undefined;
+      const request = {
+        ...received,
+        params: withAliases(received.params, aliases),
+        deadline: new Deadline(use(config.upstreamBudgetMs), received.signal),
+        // Issuers get the request once its identity is resolved.
+        countCreation: () => (counted ??= limiter.consumeCreation(received.clientIp, identity!).then((statuses) => {
+          limits.push(...statuses);
+        })),
+      };
       limits.push(await limiter.checkIp(request.clientIp));
+      refuseCredentialsInUrl(request);
       use(config[vendor]);
       const auth = use(config.auth);
       const caller = auth.mode === 'none' ? anonymousCaller : await authenticateCounted(limiter, request, auth);
@@ -62,9 +86,12 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
       limits.push(await limiter.consumeIdentity(identity));
       const minted = issue(request, service, caller, identity);
       const issued = minted instanceof Promise ? await minted : minted;
+      service.metrics.tokenIssued(vendor, issued.kind);
       return { reply: jsonReply(200, issued.body, { ...cors, ...rateLimitHeaders(limits) }), log: { outcome: 'issued', ...issued.log } };
     } catch (error) {
       const problem = asProblem(error);
+      if (received.signal?.aborted) return { reply: problemReply(problem, cors), log: { outcome: 'abandoned', identity } };
+      service.metrics.tokenRefused(vendor, problem.code);
       return {
         reply: problemReply(problem, { ...cors, ...rateLimitHeaders(limits) }),
         log: {
@@ -76,6 +103,17 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
     }
   };
 }
+
+/**
+ * What any token endpoint may refuse with, whatever its parameters, in the order of its steps:
+ * the address's limit, no credential in the URL, the vendor's configuration, caller authentication (with its grants claim),
+ * the identity's limit, the shared store it is counted in; anything unexpected. For the API
+ * description, beside the pipeline it describes.
+ */
+export const pipelineRefusals: readonly ProblemCode[] = [
+  'rate_limited', 'credentials_in_url', 'config_missing', 'config_invalid', 'auth_required', 'auth_invalid', 'auth_unavailable',
+  'identity_mismatch', 'grant_forbidden', 'state_unavailable', 'internal_error',
+];
 
 /**
  * Authenticates with the attempt counted as a failure before it is judged, so parallel guesses

@@ -4,7 +4,13 @@
  * Details name parameters and variables, never their values when those could be secrets.
  */
 
-/** Every code this service answers with, its HTTP status and its fixed title. */
+/**
+ * Every code this service answers with, its HTTP status, its fixed title and, for a 503, the
+ * seconds its `Retry-After` asks a client to wait (RFC 9110 §10.2.3). The wait belongs to the code,
+ * so no 503 can leave without one whichever site throws it. A dependency that is down seldom
+ * returns within a second, and a fleet of clients retrying at once slows its recovery: a few
+ * seconds, except for shed RSA work, which clears within a second.
+ */
 const catalogue = {
   identity_missing: [400, 'Identity is required'],
   identity_invalid: [400, 'Identity is not valid'],
@@ -22,14 +28,15 @@ const catalogue = {
   data_invalid: [400, 'Connection data is not valid'],
   auth_required: [401, 'Authentication is required'],
   auth_invalid: [401, 'Credentials are not valid'],
+  credentials_in_url: [400, 'Credentials are not allowed in the URL'],
   identity_mismatch: [403, 'Identity does not match the credentials'],
   grant_forbidden: [403, 'Grant is not allowed for this caller'],
-  auth_unavailable: [503, 'Identity provider is unavailable'],
+  auth_unavailable: [503, 'Identity provider is unavailable', 5],
   rate_limited: [429, 'Too many requests'],
-  overloaded: [503, 'Service is overloaded'],
-  state_unavailable: [503, 'Shared state is unavailable'],
+  overloaded: [503, 'Service is overloaded', 1],
+  state_unavailable: [503, 'Shared state is unavailable', 5],
   upstream_error: [502, 'Upstream API refused the request'],
-  upstream_unavailable: [503, 'Upstream API is unavailable'],
+  upstream_unavailable: [503, 'Upstream API is unavailable', 5],
   not_found: [404, 'Not found'],
   method_not_allowed: [405, 'Method not allowed'],
   request_invalid: [400, 'Request is not valid HTTP'],
@@ -39,9 +46,22 @@ const catalogue = {
   config_missing: [500, 'Configuration is missing'],
   config_invalid: [500, 'Configuration is not valid'],
   internal_error: [500, 'Internal error'],
-} as const satisfies Record<string, readonly [number, string]>;
+} as const satisfies Record<string, readonly [number, string] | readonly [503, string, number]>;
 
 export type ProblemCode = keyof typeof catalogue;
+
+/** Every code, in the catalogue's order: for descriptions of the API generated from it. */
+export const problemCodes = Object.keys(catalogue) as ProblemCode[];
+
+/**
+ * A code's HTTP status and title, and its default `Retry-After` when it has one.
+ *
+ * @example problemEntry('state_unavailable') // { status: 503, title: 'Shared state is unavailable', retryAfter: 5 }
+ */
+export function problemEntry(code: ProblemCode): { status: number; title: string; retryAfter?: number } {
+  const [status, title, retryAfter] = catalogue[code] as readonly [number, string, number?];
+  return retryAfter === undefined ? { status, title } : { status, title, retryAfter };
+}
 
 /**
  * Extension members beyond `code` (RFC 9457 §3.2), e.g. `vendor_code` for an upstream API's own
@@ -69,7 +89,7 @@ export class Problem extends Error {
   readonly code: ProblemCode;
   readonly status: number;
   readonly title: string;
-  /** Extra response headers this problem needs (e.g. `Allow` on a 405). */
+  /** Extra response headers this problem needs (e.g. `Allow` on a 405, `Retry-After` on every 503). */
   readonly headers: Readonly<Record<string, string>>;
   readonly extensions: ProblemExtensions;
 
@@ -77,8 +97,11 @@ export class Problem extends Error {
     super(detail);
     this.name = 'Problem';
     this.code = code;
-    [this.status, this.title] = catalogue[code];
-    this.headers = headers;
+    const { status, title, retryAfter } = problemEntry(code);
+    this.status = status;
+    this.title = title;
+    // A site that knows better (a key set's cooldown) overrides the code's default wait.
+    this.headers = retryAfter === undefined ? headers : { 'Retry-After': String(retryAfter), ...headers };
     this.extensions = extensions;
   }
 

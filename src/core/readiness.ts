@@ -1,4 +1,4 @@
-import { verifyJwt } from './auth/verify-jwt';
+import { KeyObject, sign, verify } from 'node:crypto';
 import { Config, configProblems, use, Vendor } from './config/config';
 import { invalidConfig } from './config/env';
 import { asProblem, Problem } from './problem';
@@ -6,11 +6,8 @@ import { jsonReply, problemReply, Reply } from './reply';
 import { minTtl } from './request/ttl';
 import { Service } from './service';
 
-/** The identity readiness tokens are minted for; they are verified and dropped, never sent. */
+/** The identity the readiness token is minted for; it is dropped, never sent. */
 const probeIdentity = 'readiness-probe';
-
-/** A real mint-and-verify at most this often: readiness probes are unauthenticated, RSA is not free. */
-const probeIntervalMs = 60_000;
 
 const nothingConfigured = new Problem('config_missing',
   'Set ACCOUNT_SID, API_KEY and API_SECRET for /token, or VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY for /vonage-token.');
@@ -18,14 +15,22 @@ const nothingConfigured = new Problem('config_missing',
 /**
  * Readiness for one running service: 503 with exactly the problem a token request would get while
  * the configuration is broken (CORS, auth, state, limits, or a vendor that is set up) or the shared
- * state cannot be reached; otherwise one token per vendor minted (and an RSA one verified), so a
- * key that parses but cannot sign is caught before traffic arrives. The mint's result is kept for
- * a minute and shared by concurrent callers, so hammering the probe costs no RSA work; the store
- * is asked every time (a ping, within its one-second deadline).
+ * state cannot be reached; otherwise 200 once each vendor's credentials have signed: a Twilio
+ * token minted, and a signature made with the Vonage key verified with its public half, so a key
+ * that parses but cannot sign is caught before traffic arrives. The store is asked every time (a
+ * ping, within its one-second deadline).
+ *
+ * What an orchestrator sees is whether this replica can serve, never how busy it is. A flood of
+ * RSA requests is shed per request with `overloaded` and Retry-After while `/token` and everything
+ * else keep answering; pulling the replica out of service for it would move the flood onto the
+ * others and take `/token` down with it. So the signing check runs outside the signing queue,
+ * synchronously (one RSA signature, ~1.5 ms), and can never be shed. A passed check is kept for the
+ * process's life (the keys cannot change while it runs); a failed one is never kept, so the next
+ * probe checks again.
  *
  * @example const ready = createReadiness(service); (await ready()).status // 200 or 503
  */
-export function createReadiness(service: Service, now: () => number = Date.now): () => Promise<Reply> {
+export function createReadiness(service: Service): () => Promise<Reply> {
   const { config, store } = service;
   const [broken] = configProblems(config);
   const settled = broken ?? (store instanceof Problem ? store : undefined)
@@ -34,23 +39,23 @@ export function createReadiness(service: Service, now: () => number = Date.now):
     const reply = notReady(settled);
     return () => Promise.resolve(reply);
   }
-  let last: { at: number; reply: Promise<Reply> } | undefined;
+  let signed: Promise<Reply> | undefined;
   return async () => {
     if (!(store instanceof Problem) && !(await store.ping())) return notReady(stateUnavailable);
-    if (last === undefined || now() - last.at >= probeIntervalMs) {
-      last = { at: now(), reply: probe(config) };
-    }
-    return last.reply;
+    signed ??= checkSigning(config);
+    const reply = await signed;
+    if (reply.status !== 200) signed = undefined;
+    return reply;
   };
 }
 
 const stateUnavailable = new Problem('state_unavailable', 'The shared state store (STATE_STORE) cannot be reached.');
 
-async function probe(config: Config): Promise<Reply> {
+async function checkSigning(config: Config): Promise<Reply> {
   const checks: Partial<Record<Vendor | 'state', 'ok'>> = {};
   try {
     for (const vendor of config.vendors) {
-      await (vendor === 'twilio' ? probeTwilio(config) : probeVonage(config));
+      await (vendor === 'twilio' ? checkTwilio(config) : checkVonage(config));
       checks[vendor] = 'ok';
     }
     checks.state = 'ok';
@@ -66,23 +71,26 @@ function notReady(problem: Problem): Reply {
 }
 
 /**
- * An HMAC verified with the key that just made it cannot fail, so minting is the whole check here
- * (and a Twilio-only deployment never loads jose, ~50 ms of start-up).
+ * An HMAC verified with the key that just made it cannot fail, so minting is the whole check here;
+ * the mint is synchronous and queues for nothing.
  */
-async function probeTwilio(config: Config): Promise<void> {
+async function checkTwilio(config: Config): Promise<void> {
   const twilio = use(config.twilio);
   const [{ mintTwilioToken }, { availableGrants }] = await Promise.all([import('./twilio/mint'), import('./twilio/grants')]);
   mintTwilioToken(twilio, { identity: probeIdentity, ttl: minTtl, grants: availableGrants(twilio) });
 }
 
-/** RS256 is verified with the public half, as Vonage will: the same verifier caller authentication uses. */
-async function probeVonage(config: Config): Promise<void> {
-  const vonage = use(config.vonage);
-  const { mintVonageClientToken } = await import('./vonage/mint');
-  const { token } = await mintVonageClientToken(vonage, probeIdentity, minTtl);
+/** RS256's signature scheme (RSASSA-PKCS1-v1_5 with SHA-256), verified with the public half as Vonage will. */
+function checkVonage(config: Config): void {
+  const { privateKey, publicKey } = use(config.vonage);
+  if (!signsVerifiably(privateKey, publicKey)) throw invalidConfig('VONAGE_PRIVATE_KEY', 'a key that signs verifiable tokens');
+}
+
+function signsVerifiably(privateKey: KeyObject, publicKey: KeyObject): boolean {
+  const probe = Buffer.from(probeIdentity);
   try {
-    await verifyJwt(token, vonage.publicKey, { algorithms: ['RS256'], clockTolerance: 0 });
+    return verify('sha256', probe, publicKey, sign('sha256', probe, privateKey));
   } catch {
-    throw invalidConfig('VONAGE_PRIVATE_KEY', 'a key that signs verifiable tokens');
+    return false;
   }
 }

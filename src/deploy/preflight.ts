@@ -2,6 +2,7 @@ import { basename, extname } from 'node:path';
 import { openAccessWarning } from '../core/auth/open-access';
 import { configProblems, loadConfig, ReadAsset, Vendor } from '../core/config/config';
 import { demoVariables } from '../core/config/demo';
+import { secretFileVariables } from '../core/config/env';
 import type { DeployPlan, PlannedFile } from './plan';
 import { variableSizeProblems } from './variable-limits';
 
@@ -50,6 +51,7 @@ export function preflight(plan: DeployPlan, options: PreflightOptions): Prefligh
     ...parsingProblems(plan),
     ...variableSizeProblems(plan.variables),
     ...exposedKeyProblems(plan.assets),
+    ...secretFileProblems(plan.variables),
     ...configProblems(config).map((problem) => problem.message),
   ];
   if (setUp.length === 0) {
@@ -97,6 +99,17 @@ function parsingProblems(plan: DeployPlan): string[] {
   }).map((name) => `${name}: twilio-run, which deploys, reads its line in ${basename(plan.envPath)} differently from npm start `
     + 'and npm run serve (an inline # comment, an "export" prefix or a value over several lines). '
     + `Write it as ${name}=value on one line, in quotes if the value holds # or spaces.`);
+}
+
+/**
+ * A `_FILE` variable names a file on this machine, which deployed Functions cannot read: the
+ * secret must travel as the variable itself, or the Vonage key as the private asset.
+ */
+function secretFileProblems(variables: Readonly<Record<string, string>>): string[] {
+  return secretFileVariables.filter((name) => variables[name]?.trim()).map((name) => {
+    const secret = name.startsWith('VONAGE_PRIVATE_KEY') ? 'the key as the private asset assets/vonage-private.private.key' : name.replace(/_FILE$/, '');
+    return `${name} names a file on this machine, which deployed Functions cannot read: deploy ${secret} instead.`;
+  });
 }
 
 /** Any file holding a private key that twilio-run would deploy where anyone can fetch it. */

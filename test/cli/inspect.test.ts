@@ -408,6 +408,57 @@ No findings.
   });
 });
 
+describe('inspect: hostile tokens get a report, never a crash', () => {
+  /** A Twilio-looking token around raw claims text, signed with nothing: inspect never checks signatures. */
+  const rawToken = (claims: string) => [
+    Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' })).toString('base64url'),
+    Buffer.from(claims).toString('base64url'),
+    'c2lnbmF0dXJl',
+  ].join('.');
+  const claimsWith = (members: string) => `{"jti":"${twilioCredentials.API_KEY}-1","iss":"${twilioCredentials.API_KEY}",`
+    + `"sub":"${twilioCredentials.ACCOUNT_SID}","iat":${nowMs / 1000 - 60},${members}}`;
+
+  test.each([['1e308', 1e308], ['8640000000001', 8640000000001]])('an exp of %s is an exp_invalid finding, in text and JSON', async (text, value) => {
+    const token = rawToken(claimsWith(`"exp":${text},"grants":{"identity":"alice","video":{}}`));
+    const { status, report, stderr } = await inspectJson(token, ...at);
+    expect(stderr).toBe('');
+    expect(status).toBe(1);
+    expect(report.claims!.exp).toBe(value);
+    expect(report.findings).toEqual([{
+      severity: 'error', code: 'exp_invalid', vendorCode: 20104,
+      message: `exp is ${JSON.stringify(value)}, beyond any date: times reach 8640000000000 seconds either side of 1970 (the year 275760).`,
+      vendorAnswer: 'Twilio answers 20104 "Access Token expired or expiration date invalid".',
+    }]);
+    const printed = await runCli(['inspect', token, ...at]);
+    expect(printed).toMatchObject({ status: 1, stderr: '' });
+    expect(printed.stdout).toContain(`  exp:    ${JSON.stringify(value)}\n`);
+  });
+
+  test('claims nested 10 000 deep are cut at 32 levels, with a finding that says so', async () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const token = rawToken(claimsWith(`"exp":${nowMs / 1000 + 600},"grants":{"identity":"alice","video":{"room":${deep}}}`));
+    const { status, report, stderr } = await inspectJson(token, ...at);
+    expect(stderr).toBe('');
+    expect(findingsOf(report)).toContainEqual({ severity: 'warning', code: 'nesting_too_deep', vendorCode: undefined });
+    // grants (1), video (2), room (3): the arrays take the 29 levels left, then the marker.
+    let value = (report.claims!.grants as any).video.room;
+    for (let level = 3; level < 32; level++) value = value[0];
+    expect(value).toBe('[nested deeper than 32 levels]');
+    expect(status).toBe(0);
+    const printed = await runCli(['inspect', token, ...at]);
+    expect(printed.stderr).toBe('');
+    expect(printed.stdout).toContain('warning nesting_too_deep: The token nests JSON deeper than 32 levels');
+  });
+
+  test('--json escapes C1 controls and bidirectional overrides as \\u escapes', async () => {
+    const token = rawToken(claimsWith(`"exp":${nowMs / 1000 + 600},"grants":{"identity":"ali\u009b\u202ece\u2066","video":{}}`));
+    const { stdout } = await runCli(['inspect', token, '--json', ...at]);
+    expect(stdout).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(stdout).toContain('"identity": "ali\\u009b\\u202ece\\u2066"');
+    expect((JSON.parse(stdout).claims.grants as { identity: string }).identity).toBe('ali\u009b\u202ece\u2066');
+  });
+});
+
 describe('inspect: bad arguments', () => {
   test.each([
     [[], 'rtc-token: Give a token, or - to read it from stdin.'],

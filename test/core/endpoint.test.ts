@@ -2,6 +2,7 @@ import { loadConfig } from '../../src/core/config/config';
 import { endpointAt } from '../../src/core/endpoints';
 import { Service, startService } from '../../src/core/service';
 import { fullTwilioEnv, twilioCredentials } from '../support/fixtures';
+import { recordingMetrics } from '../support/metrics';
 
 const now = new Date('2026-11-21T12:00:00.000Z');
 
@@ -101,5 +102,20 @@ describe('configuration of the limits and the store', () => {
     expect(answer.status).toBe(500);
     expect(answer.body).toMatchObject({ code });
     expect(JSON.stringify(answer.body)).not.toContain(twilioCredentials.API_SECRET);
+  });
+});
+
+describe('metrics in the token pipeline', () => {
+  test('every token issued and every refusal is counted once, by vendor with its kind or code', async () => {
+    const metrics = recordingMetrics();
+    const service = startService(loadConfig(fullTwilioEnv), { metrics });
+    await request(service, { identity: 'alice' });
+    await request(service, {});
+    await request(service, { identity: 'alice', grants: 'fax' });
+    expect(metrics.calls).toEqual([
+      ['tokenIssued', 'twilio', 'access'],
+      ['tokenRefused', 'twilio', 'identity_missing'],
+      ['tokenRefused', 'twilio', 'grant_invalid'],
+    ]);
   });
 });

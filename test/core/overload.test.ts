@@ -26,9 +26,11 @@ describe('ConcurrencyLimit', () => {
       code: 'overloaded', status: 503, headers: { 'Retry-After': '1' },
     });
     expect(running).toBe(2);
+    expect(limit.stats()).toEqual({ running: 2, waiting: 1, queuedTotal: 1, shedTotal: 1 });
     gates.forEach((gate) => gate.finish());
     expect(await Promise.all(accepted)).toEqual(['ok', 'ok', 'ok']);
     expect(peak).toBe(2);
+    expect(limit.stats()).toEqual({ running: 0, waiting: 0, queuedTotal: 1, shedTotal: 1 });
   });
 
   test('a failing task frees its slot', async () => {

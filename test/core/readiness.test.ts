@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { loadConfig, ReadAsset } from '../../src/core/config/config';
 import { VonageConfig } from '../../src/core/vonage/config';
 import { createReadiness } from '../../src/core/readiness';
@@ -13,7 +14,7 @@ function checkReadiness({ env, readPrivateAsset }: { env: Record<string, string>
 const problemHeaders = { 'Cache-Control': 'no-store', 'Content-Type': 'application/problem+json; charset=utf-8' };
 
 describe('createReadiness', () => {
-  test('mints and verifies one token per configured vendor', async () => {
+  test('mints a Twilio token and verifies a Vonage signature for the vendors configured', async () => {
     expect(await checkReadiness({ env: { ...fullTwilioEnv, ...vonageEnv() } })).toEqual({
       status: 200,
       headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8' },
@@ -98,27 +99,36 @@ describe('createReadiness', () => {
   });
 });
 
-describe('readiness does RSA work at most once a minute', () => {
-  test('repeated and concurrent calls share one probe until it is a minute old', async () => {
-    let now = 1_000_000;
+afterEach(() => jest.restoreAllMocks());
+
+describe('readiness signs outside the signing queue, once it has passed', () => {
+  test('repeated and concurrent calls after a pass make no signature and never queue for one', async () => {
     const config = loadConfig(vonageEnv());
-    const signing = jest.spyOn((config.vonage as VonageConfig).signing, 'run');
-    const ready = createReadiness(startService(config), () => now);
+    const queued = jest.spyOn((config.vonage as VonageConfig).signing, 'run');
+    const signatures = jest.spyOn(crypto, 'sign');
+    const ready = createReadiness(startService(config));
 
     const replies = await Promise.all(Array.from({ length: 20 }, () => ready()));
-    expect(replies.every((reply) => reply.status === 200)).toBe(true);
-    now += 59_999;
+    expect(replies.map((reply) => reply.status)).toEqual(Array(20).fill(200));
     await ready();
-    expect(signing).toHaveBeenCalledTimes(1);
-    now += 1;
-    await ready();
-    expect(signing).toHaveBeenCalledTimes(2);
+    expect(signatures).toHaveBeenCalledTimes(1);
+    expect(queued).not.toHaveBeenCalled();
   });
 
-  test('a broken configuration is answered without minting anything', async () => {
+  test('a failed check is not kept: the next call checks again', async () => {
+    const signatures = jest.spyOn(crypto, 'sign').mockImplementationOnce(() => {
+      throw new Error('the key cannot sign');
+    });
+    const ready = createReadiness(startService(loadConfig(vonageEnv())));
+    expect(await ready()).toMatchObject({ status: 503, body: { code: 'config_invalid', detail: 'VONAGE_PRIVATE_KEY is not a key that signs verifiable tokens.' } });
+    expect((await ready()).status).toBe(200);
+    expect(signatures).toHaveBeenCalledTimes(2);
+  });
+
+  test('a broken configuration is answered without signing anything', async () => {
     const config = loadConfig({ ...vonageEnv(), ALLOWED_ORIGINS: 'not an origin' });
-    const signing = jest.spyOn((config.vonage as VonageConfig).signing, 'run');
+    const signatures = jest.spyOn(crypto, 'sign');
     expect((await createReadiness(startService(config))()).status).toBe(503);
-    expect(signing).not.toHaveBeenCalled();
+    expect(signatures).not.toHaveBeenCalled();
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { demoTwilioEnv } from '../../src/core/config/demo';
 import type { DeployPlan, PlannedFile } from '../../src/deploy/plan';
 import { preflight } from '../../src/deploy/preflight';
@@ -75,6 +78,19 @@ describe('deploy preflight', () => {
   test('a broken variable is refused by the configuration every host loads, named without its value', () => {
     expect(problemsWith({ API_KEY: twilioCredentials.ACCOUNT_SID })).toEqual(['API_KEY is not an API Key SID (SK followed by 32 hex characters).']);
     expect(problemsWith({ AUTH_PASSCODE: 'short' })).toEqual(['AUTH_PASSCODE is not at least 8 characters.']);
+  });
+
+  test('a secret in a local file cannot be deployed, however good the file: the variable says what to deploy instead', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deploy-secrets-'));
+    writeFileSync(join(dir, 'api-secret'), `${twilioCredentials.API_SECRET}\n`);
+    writeFileSync(join(dir, 'private.key'), vonageKeys().privatePem);
+    const { API_SECRET: _secret, ...rest } = variables;
+    const uploaded = { ...rest, API_SECRET_FILE: join(dir, 'api-secret'), VONAGE_PRIVATE_KEY_PATH: join(dir, 'private.key') };
+    expect(preflight(plan({ variables: uploaded, localVariables: uploaded }), { allowOpenAccess: false }).problems).toEqual([
+      'API_SECRET_FILE names a file on this machine, which deployed Functions cannot read: deploy API_SECRET instead.',
+      'VONAGE_PRIVATE_KEY_PATH names a file on this machine, which deployed Functions cannot read: deploy the key as the private asset assets/vonage-private.private.key instead.',
+    ]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('the key asset is loaded as the deployed Functions load it: a broken one is refused', () => {

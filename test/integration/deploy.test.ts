@@ -144,6 +144,7 @@ describe('npm run deploy against a stand-in for Twilio', () => {
       { path: '/assets/app.js', visibility: 'public' },
       { path: '/assets/index.html', visibility: 'public' },
       { path: '/assets/style.css', visibility: 'public' },
+      { path: '/openapi.json', visibility: 'public' },
       { path: '/rtc-token-client.js', visibility: 'public' },
       { path: '/vonage-private.key', visibility: 'private' },
     ]);
@@ -182,7 +183,7 @@ describe('npm run deploy against a stand-in for Twilio', () => {
     expect(services).toEqual([serviceBefore]);
     expect(environments).toHaveLength(1);
     // The first deploy's resources, reused: no Function or asset made twice.
-    expect([functions.length, assets.length]).toEqual([5, 5]);
+    expect([functions.length, assets.length]).toEqual([5, 6]);
     expect(builds).toHaveLength(2);
     expect(environments[0].buildSid).toBe(builds[1].sid);
     expect(deployments.map((deployment) => deployment.buildSid)).toEqual([builds[0].sid, builds[1].sid]);
@@ -199,8 +200,8 @@ describe('npm run deploy against a stand-in for Twilio', () => {
     expect(checked.filter((line) => / Request received$/.test(line)).length).toBe(apiCalls.length);
     expect(proxy.connections().every((target) => ['serverless.twilio.com:443', 'serverless-upload.twilio.com:443'].includes(target))).toBe(true);
     const uploads = standIn.requests.filter((request) => /\/Versions$/.test(request.path) && request.method === 'POST');
-    // One version per Function and asset, per deploy: 2 × (5 + 5).
-    expect(uploads.length).toBe(20);
+    // One version per Function and asset, per deploy: 2 × (5 + 6).
+    expect(uploads.length).toBe(22);
     expect(new Set(uploads.map((request) => request.host))).toEqual(new Set(['serverless-upload.twilio.com']));
     expect(standIn.requests.filter((request) => request.host === 'serverless-upload.twilio.com')).toEqual(uploads);
   });

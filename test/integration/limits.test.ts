@@ -1,7 +1,9 @@
 import { answer } from '../support/answer';
-import { fullTwilioEnv } from '../support/fixtures';
+import { fullTwilioEnv, vonageApplicationId, vonageEnv, vonageKeys } from '../support/fixtures';
 import { startRedis } from '../support/redis';
-import { RunningServer, startNodeHost } from '../support/server';
+import { linesWith, RunningServer, startNodeHost, waitUntil } from '../support/server';
+import { notFound, startTwilioStandIn, TwilioStandIn } from '../support/twilio-stand-in';
+import { startVonageStandin, VonageStandin } from '../support/vonage-standin';
 
 type Redis = Awaited<ReturnType<typeof startRedis>>;
 
@@ -84,8 +86,8 @@ describe('client addresses and failed authentications', () => {
     for (let i = 0; i < 3; i++) await fetch(`${proxied.url}/_/health`, { headers: { 'x-forwarded-for': `198.51.100.${i}` } });
     await fetch(`${direct.url}/_/health`);
     // The host writes its log asynchronously: wait until the line after the last request is in.
-    await waitFor(() => direct.output().split('\n').filter((line) => line.includes('"path":"/_/health"')).length >= 4);
-    await waitFor(() => proxied.output().split('\n').filter((line) => line.includes('"path":"/_/health"')).length >= 3);
+    await waitUntil(() => linesWith(direct, '"path":"/_/health"').length >= 4, 'the direct host\'s last log line');
+    await waitUntil(() => linesWith(proxied, '"path":"/_/health"').length >= 3, 'the proxied host\'s last log line');
     expect(warnings(direct).map((line) => JSON.parse(line))).toEqual([{
       time: expect.any(String), level: 'warn', event: 'trust_proxy_unset', message: expect.stringContaining('TRUST_PROXY is 0'),
     }]);
@@ -104,10 +106,63 @@ describe('client addresses and failed authentications', () => {
   });
 });
 
-async function waitFor(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('the condition never held within 5 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+describe('a separate, lower limit for requests that create something upstream', () => {
+  const room = { sid: `RM${'a'.repeat(32)}`, type: 'group' };
+  let vonage: VonageStandin;
+  let twilioVideo: TwilioStandIn;
+  let perIdentity: RunningServer;
+  let perAddress: RunningServer;
+
+  beforeAll(async () => {
+    [vonage, twilioVideo] = await Promise.all([
+      startVonageStandin({ applicationId: vonageApplicationId, publicKey: vonageKeys().publicKey }),
+      // The room `existing` is in progress; any other is created.
+      startTwilioStandIn((request) => {
+        if (request.method !== 'GET') return { status: 201, body: room };
+        return request.path === '/v1/Rooms/existing' ? { status: 200, body: room } : notFound;
+      }),
+    ]);
+    const env = {
+      ...fullTwilioEnv, ...vonageEnv(), VONAGE_VIDEO_HOST: vonage.url, VONAGE_API_HOST: vonage.url, VONAGE_USER_PROVISION: 'true',
+      TWILIO_VIDEO_BASE_URL: twilioVideo.url,
+    };
+    [perIdentity, perAddress] = await Promise.all([
+      startNodeHost({ ...env, RATE_LIMIT_CREATE_IP: '0', RATE_LIMIT_CREATE_IDENTITY: '2' }),
+      startNodeHost({ ...env, RATE_LIMIT_CREATE_IP: '3', RATE_LIMIT_CREATE_IDENTITY: '0' }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([perIdentity?.stop(), perAddress?.stop(), vonage?.stop(), twilioVideo?.close()]);
+  });
+
+  test('per identity: two new rooms, then 429 with the create policy; a known room and a plain token still go through', async () => {
+    const get = (query: string) => answer(`${perIdentity.url}/vonage-token?${query}`);
+    const creates = vonage.sessionCreates.length;
+    const created = [await get('identity=maker&kind=video&room=r1'), await get('identity=maker&kind=video&room=r2')];
+    expect(created.map((one) => one.status)).toEqual([200, 200]);
+    expect(created[1].headers.get('ratelimit')).toMatch(/"create-identity";r=0;t=\d+$/);
+    const refused = await get('identity=maker&kind=video&room=r3');
+    expect(refused).toMatchObject({ status: 429, code: 'rate_limited', token: undefined });
+    expect(refused.headers.get('ratelimit-policy')).toBe('"create-identity";q=2;w=60');
+    expect(vonage.sessionCreates.length).toBe(creates + 2);
+    // Nothing is created for these, so nothing is counted.
+    expect((await get('identity=maker&kind=video&room=r1')).status).toBe(200);
+    expect((await get(`identity=maker&kind=video&session_id=${vonage.sessions.at(-1)}`)).status).toBe(200);
+    // Another identity has its own budget.
+    expect((await get('identity=other&kind=video&room=r3')).status).toBe(200);
+  });
+
+  test('per address, across identities and vendors: a Twilio room, a Vonage user and a Vonage room, then 429', async () => {
+    const statuses = [
+      (await answer(`${perAddress.url}/token?identity=a1&room=standup&create_room=true`)).status,
+      (await answer(`${perAddress.url}/vonage-token?identity=a2`)).status,
+      (await answer(`${perAddress.url}/vonage-token?identity=a3&kind=video&room=address-room`)).status,
+      (await answer(`${perAddress.url}/vonage-token?identity=a4`)).status,
+      (await answer(`${perAddress.url}/token?identity=a5&room=another&create_room=true`)).status,
+    ];
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(vonage.userCreates).toEqual(['a2']);
+    // A room that is in progress creates nothing: asking for it is not counted.
+    expect((await answer(`${perAddress.url}/token?identity=a6&room=existing&create_room=true`)).status).toBe(200);
+  });
+});

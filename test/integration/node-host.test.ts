@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { AddressInfo, connect, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   chatServiceSid, outgoingApplicationSid, twilioCredentials, videoSessionId, vonageApplicationId, vonageKeys,
 } from '../support/fixtures';
-import { baseEnv, buildDir, freePort, root, RunningServer, startNodeHost, startTwilioRun } from '../support/server';
+import { holdSignatures } from '../support/hold-signatures';
+import {
+  baseEnv, buildDir, freePort, outputSettles, root, runNodeHostToExit, RunningServer, startNodeHost, startTwilioRun,
+} from '../support/server';
 import { decodeProtectedHeader, verifyTwilioToken, verifyVonageToken, without } from '../support/verify';
 
 const { privatePem, publicKey } = vonageKeys();
@@ -56,18 +59,6 @@ afterAll(async () => {
   rmSync(assetBuild, { recursive: true, force: true });
 });
 
-/** Runs the host to its exit, for configurations that must stop start-up. */
-function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(buildDir, 'host', 'server.js')], { env: baseEnv({ VCR_PORT: '65535', ...env }) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('start-up', () => {
   test.each([
     ['VCR_PRIVATE_KEY', { ...vcrEnv, VCR_PRIVATE_KEY: 'not a key' }, 'VCR_PRIVATE_KEY is not a PEM RSA private key.'],
@@ -76,28 +67,46 @@ describe('start-up', () => {
     ['AUTH_PASSCODE', { ...vcrEnv, AUTH_MODE: 'passcode', AUTH_PASSCODE: 'seven77' }, 'AUTH_PASSCODE is not at least 8 characters.'],
     ['AUTH_ISSUER', { ...vcrEnv, AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_AUDIENCE: 'app' }, 'Set AUTH_ISSUER in the environment or .env file.'],
     ['PORT', { PORT: 'eighty', VCR_PORT: '' }, 'PORT is not a TCP port between 1 and 65535.'],
+    ['VONAGE_ACL (__proto__)', { ...vcrEnv, VONAGE_ACL: '__proto__' }, 'VONAGE_ACL is not one of client-sdk, voice, messaging, or a JSON object of ACL paths.'],
+    ['VONAGE_ACL (constructor)', { ...vcrEnv, VONAGE_ACL: 'constructor' }, 'VONAGE_ACL is not one of client-sdk, voice, messaging, or a JSON object of ACL paths.'],
+    ['HOST (999.1.1.1)', { ...vcrEnv, HOST: '999.1.1.1' }, 'HOST is not an IP address or a host name.'],
   ])('a broken %s stops start-up with one line naming it, never its value', async (_name, env, detail) => {
-    const { code, stdout, stderr } = await runToExit(env);
+    const { code, stdout, stderr } = await runNodeHostToExit(env);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     const lines = stderr.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0])).toMatchObject({ event: 'host_start_failed', detail });
+    expect(JSON.parse(lines[0])).toMatchObject({ event: 'host_start_failed', code: expect.stringMatching(/^config_(invalid|missing)$/), detail });
     for (const value of Object.values(env)) if (value.length > 6 && !detail.includes(value)) expect(stderr).not.toContain(value);
+  });
+
+  test.each([
+    ['HOST names no address', { HOST: 'no-such-host.invalid' }, 'HOST is not a name that resolves (ENOTFOUND).'],
+    ['HOST names another machine\'s address', { HOST: '192.0.2.199' }, 'HOST is not an address of this machine (EADDRNOTAVAIL).'],
+  ])('%s: start-up stops with one line naming the variable', async (_name, extra, detail) => {
+    const { code, stderr } = await runNodeHostToExit({ ...vcrEnv, ...extra });
+    expect(code).toBe(1);
+    expect(JSON.parse(stderr.trim())).toEqual({ time: expect.any(String), event: 'host_start_failed', code: 'config_invalid', detail });
+  });
+
+  test('a port another process listens on stops start-up with one line naming VCR_PORT', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '0.0.0.0', resolve));
+    try {
+      const { code, stderr } = await runNodeHostToExit({ ...vcrEnv, VCR_PORT: String((busy.address() as AddressInfo).port) });
+      expect(code).toBe(1);
+      expect(JSON.parse(stderr.trim())).toEqual({
+        time: expect.any(String), event: 'host_start_failed', code: 'config_invalid',
+        detail: 'VCR_PORT is not a port that no other process listens on (EADDRINUSE).',
+      });
+    } finally {
+      busy.close();
+    }
   });
 });
 
 async function json(response: Response): Promise<Record<string, any>> {
   return (await response.json()) as Record<string, any>;
-}
-
-/** Waits for a server's output to satisfy `condition`: log lines are written just after the answer. */
-async function outputSettles(server: RunningServer, condition: (output: string) => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition(server.output())) {
-    if (Date.now() > deadline) throw new Error(`the output never settled:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Waits until a server has written nothing new for 100 ms: earlier requests' log lines are all in. */
@@ -435,24 +444,68 @@ describe('requests Node refuses before any handler runs, answered as problems', 
   });
 });
 
+/** Resolves once `count` of `answers` have arrived; the rest may still be waiting. */
+async function arrived(answers: Array<Promise<Response>>, count: number): Promise<Response[]> {
+  const received: Response[] = [];
+  await new Promise<void>((resolve, reject) => {
+    for (const answer of answers) {
+      answer.then((response) => {
+        received.push(response);
+        if (received.length === count) resolve();
+      }, reject);
+    }
+  });
+  return received;
+}
+
 describe('load shedding', () => {
-  test('an RSA flood gets 503 overloaded with Retry-After, while /token and the probes keep answering', async () => {
-    // One signing slot and a queue of four, so a modest flood is already beyond it.
-    const small = await startNodeHost({ ...vcrEnv, UV_THREADPOOL_SIZE: '1', RATE_LIMIT_IDENTITY: '0', RATE_LIMIT_IP: '0' });
+  // One signing slot and a queue of four (UV_THREADPOOL_SIZE=1), and every signature held until
+  // the test lets go: exactly five requests get in, however fast this machine signs.
+  const small = { ...vcrEnv, UV_THREADPOOL_SIZE: '1', RATE_LIMIT_IDENTITY: '0', RATE_LIMIT_IP: '0' };
+
+  test('an RSA flood beyond the slot and queue gets 503 overloaded with Retry-After, while /token and the probes keep answering', async () => {
+    const signatures = holdSignatures();
+    const server = await startNodeHost({ ...small, ...signatures.env });
     try {
-      const flood = Array.from({ length: 60 }, () => fetch(`${small.url}/vonage-token?identity=flood`));
-      const [token, health] = await Promise.all([fetch(`${small.url}/token?identity=alice`), fetch(`${small.url}/_/health`)]);
-      expect(token.status).toBe(200);
-      expect(health.status).toBe(200);
-      const answers = await Promise.all(flood);
-      const shed = answers.filter((answer) => answer.status === 503);
-      expect(shed.length).toBeGreaterThan(0);
-      expect(answers.every((answer) => answer.status === 200 || answer.status === 503)).toBe(true);
+      signatures.hold();
+      const flood = Array.from({ length: 25 }, () => fetch(`${server.url}/vonage-token?identity=flood`));
+      const shed = await arrived(flood, 20);
+      expect(shed.map((answer) => answer.status)).toEqual(Array(20).fill(503));
       expect(shed[0].headers.get('retry-after')).toBe('1');
       expect(await json(shed[0])).toMatchObject({ code: 'overloaded', status: 503 });
-      expect((await fetch(`${small.url}/vonage-token?identity=after`)).status).toBe(200);
+      const [token, health] = await Promise.all([fetch(`${server.url}/token?identity=alice`), fetch(`${server.url}/_/health`)]);
+      expect([token.status, health.status]).toEqual([200, 200]);
+
+      signatures.release();
+      const answers = await Promise.all(flood);
+      expect(answers.filter((answer) => answer.status === 200)).toHaveLength(5);
+      expect((await fetch(`${server.url}/vonage-token?identity=after`)).status).toBe(200);
     } finally {
-      await small.stop();
+      signatures.release();
+      await server.stop();
+    }
+  });
+
+  test('/_/ready stays 200 through a flood that is being shed, and after it', async () => {
+    // Held from the start, so no signature made after start-up, readiness's included, can finish.
+    const signatures = holdSignatures(true);
+    const server = await startNodeHost({ ...small, ...signatures.env });
+    const ready = async () => {
+      const response = await fetch(`${server.url}/_/ready`, { signal: AbortSignal.timeout(3000) });
+      return { status: response.status, body: await json(response) };
+    };
+    const isReady = { status: 200, body: { status: 'ready', checks: { twilio: 'ok', vonage: 'ok', state: 'ok' } } };
+    try {
+      const flood = Array.from({ length: 25 }, () => fetch(`${server.url}/vonage-token?identity=flood`));
+      const shed = await arrived(flood, 20);
+      expect(shed.every((answer) => answer.status === 503)).toBe(true);
+      expect(await ready()).toEqual(isReady);
+      signatures.release();
+      await Promise.all(flood);
+      expect(await ready()).toEqual(isReady);
+    } finally {
+      signatures.release();
+      await server.stop();
     }
   });
 });

@@ -1,7 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { twilioCredentials, vonageApplicationId, vonageKeys } from '../support/fixtures';
-import { baseEnv, buildDir, envFile, freePort, RunningServer, startProcess } from '../support/server';
+import { andItsLogLine, baseEnv, buildDir, envFile, freePort, RunningServer, startProcess } from '../support/server';
 import { verifyTwilioToken, verifyVonageToken } from '../support/verify';
 
 const { privatePem, publicKey } = vonageKeys();
@@ -48,8 +48,7 @@ describe('npm start', () => {
   });
 
   test('keeps DEBUG=* from printing the Function context with its secrets', async () => {
-    await fetch(`${server.url}/vonage-token?identity=alice`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await andItsLogLine(server, '"identity":"alice"', () => fetch(`${server.url}/vonage-token?identity=alice`));
     expect(server.output()).toContain('twilio-run:');
     for (const line of keyLines) expect(server.output()).not.toContain(line);
   });
@@ -95,21 +94,22 @@ describe('npm start binding and secrets', () => {
   });
 
   test('under DEBUG=*, neither the passcode nor an issued token reaches the output', async () => {
-    const asBearer = await fetch(`${local.url}/token?identity=alice`, { headers: { authorization: `Bearer ${passcode}` } });
-    const inBody = await fetch(`${local.url}/token`, {
+    const asBearer = await andItsLogLine(local, '"identity":"alice"',
+      () => fetch(`${local.url}/token?identity=alice`, { headers: { authorization: `Bearer ${passcode}` } }));
+    const inBody = await andItsLogLine(local, '"identity":"bob"', () => fetch(`${local.url}/token`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identity: 'bob', passcode }),
-    });
+    }));
     const tokens = [await asBearer.json(), await inBody.json()].map((body) => (body as { token: string }).token);
     expect(tokens.every((token) => typeof token === 'string')).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(local.output()).toContain('express:application');
     expect(local.output()).not.toContain(passcode);
     for (const token of tokens) expect(local.output()).not.toContain(token.split('.')[2]);
   });
 
   test('under DEBUG=*, the namespaces that print request URLs, events and contexts stay off', async () => {
-    await fetch(`${local.url}/token?identity=carol&passcode=${passcode}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await andItsLogLine(local, '"identity":"carol"', () => fetch(`${local.url}/token?identity=carol&room=debug-probe`, {
+      headers: { authorization: `Bearer ${passcode}` },
+    }));
     const debugLines = local.output().split('\n').filter((line) => /express:router|twilio-runtime-handler/.test(line));
     expect(debugLines).toEqual([]);
   });

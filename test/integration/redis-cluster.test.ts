@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { answer } from '../support/answer';
 import { fullTwilioEnv } from '../support/fixtures';
 import { RedisCluster, RedisServer, startRedisCluster } from '../support/redis';
-import { RunningServer, startNodeHost } from '../support/server';
+import { logLines, RunningServer, startNodeHost } from '../support/server';
 import { until } from '../support/wait';
 
 const identityKeys = 'rtc-token-service:limit:identity:*';
@@ -54,19 +54,24 @@ describe('two hosts on one 3-master Redis Cluster', () => {
     expect(perNode.filter((keys) => keys.length > 0).length).toBeGreaterThan(1);
   });
 
-  test('a master killed: its identities get 503 state_unavailable, the hosts stay up and unready; back, tokens again', async () => {
+  test('a master killed: its identities get 503 state_unavailable, the hosts stay up, unready, and say so once; back, tokens again', async () => {
     const victim = cluster.nodes[0];
     const victimUser = (await identityKeysOn(victim)).map((key) => key.split(':').pop()!).find((name) => name.startsWith('user-'));
     expect(victimUser).toBeDefined();
+    for (const host of hosts) expect(logLines(host, 'state_store_down')).toEqual([]);
     await victim.kill();
     try {
       for (const host of hosts) {
         const started = performance.now();
         const refused = await answer(`${host.url}/token?identity=${victimUser}`);
-        expect({ status: refused.status, code: refused.code, token: refused.token }).toEqual({ status: 503, code: 'state_unavailable', token: undefined });
+        expect({ status: refused.status, code: refused.code, token: refused.token, retryAfter: refused.headers.get('retry-after') })
+          .toEqual({ status: 503, code: 'state_unavailable', token: undefined, retryAfter: '5' });
         expect(performance.now() - started).toBeLessThan(3000);
         expect((await fetch(`${host.url}/_/health`)).status).toBe(200);
-        expect((await answer(`${host.url}/_/ready`)).code).toBe('state_unavailable');
+        const ready = await answer(`${host.url}/_/ready`);
+        expect({ status: ready.status, code: ready.code, retryAfter: ready.headers.get('retry-after') })
+          .toEqual({ status: 503, code: 'state_unavailable', retryAfter: '5' });
+        await until(() => logLines(host, 'state_store_down').length > 0, 'the host says the store is down', 15_000, host.output);
         expect(host.output()).not.toContain(password);
       }
     } finally {
@@ -75,6 +80,14 @@ describe('two hosts on one 3-master Redis Cluster', () => {
     for (const host of hosts) {
       await until(async () => (await fetch(`${host.url}/token?identity=${victimUser}`)).status === 200, 'tokens again', 20_000, cluster.output);
       await until(async () => (await fetch(`${host.url}/_/ready`)).status === 200, 'ready again', 20_000, cluster.output);
+      await until(() => logLines(host, 'state_store_up').length > 0, 'the host says the store is back', 15_000, host.output);
+      // The node's socket closing says nothing; a refused reconnection names ECONNREFUSED.
+      const [down, ...more] = logLines(host, 'state_store_down');
+      expect(more).toEqual([]);
+      expect(down).toEqual({
+        time: expect.any(String), level: 'warn', event: 'state_store_down', store: 'redis', ...(down.reason === undefined ? {} : { reason: 'ECONNREFUSED' }),
+      });
+      expect(logLines(host, 'state_store_up')).toEqual([{ time: expect.any(String), level: 'info', event: 'state_store_up', store: 'redis' }]);
       expect(host.process.exitCode).toBeNull();
     }
   }, 60_000);

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { answer, Answer } from '../support/answer';
 import { fullTwilioEnv } from '../support/fixtures';
 import { RedisServer, startRedis, startSentinel, stopRedis } from '../support/redis';
-import { RunningServer, startNodeHost } from '../support/server';
+import { logLines, RunningServer, startNodeHost } from '../support/server';
 import { until } from '../support/wait';
 
 const masterName = 'tokens';
@@ -76,9 +76,12 @@ test('the master killed: the host follows Sentinel to the promoted replica, with
   // Replication is asynchronous: the count must be on the replica before its master dies.
   await until(() => withClient(replica, async (client) => (await client.get(limitKey)) === '3'), 'the count replicates', 15_000, everything);
 
+  expect(logLines(host, 'state_store_down')).toEqual([]);
   await master.kill();
   const killedAt = performance.now();
-  expect((await answer(`${host.url}/_/ready`)).code).toBe('state_unavailable');
+  const ready = await answer(`${host.url}/_/ready`);
+  expect({ status: ready.status, code: ready.code, retryAfter: ready.headers.get('retry-after') })
+    .toEqual({ status: 503, code: 'state_unavailable', retryAfter: '5' });
   const outage: Array<Answer & { elapsedMs: number }> = [];
   let served: (Answer & { elapsedMs: number }) | undefined;
   while (served === undefined && performance.now() - killedAt < failoverBoundMs) {
@@ -89,9 +92,17 @@ test('the master killed: the host follows Sentinel to the promoted replica, with
   }
   expect(served).toBeDefined();
   for (const reply of outage) {
-    expect({ status: reply.status, code: reply.code }).toEqual({ status: 503, code: 'state_unavailable' });
+    expect({ status: reply.status, code: reply.code, retryAfter: reply.headers.get('retry-after') })
+      .toEqual({ status: 503, code: 'state_unavailable', retryAfter: '5' });
     expect(reply.elapsedMs).toBeLessThan(answerBoundMs);
   }
+  // One line when the master was lost (its socket simply closed: no error to name), one when the
+  // promoted replica served: none per failed attempt in between.
+  await until(() => logLines(host, 'state_store_up').length > 0, 'the host says the store is back', 15_000, everything);
+  expect(logLines(host, 'state_store_down')).toEqual([
+    { time: expect.any(String), level: 'warn', event: 'state_store_down', store: 'redis' },
+  ]);
+  expect(logLines(host, 'state_store_up')).toEqual([{ time: expect.any(String), level: 'info', event: 'state_store_up', store: 'redis' }]);
   // Three counted before, so one left (none, had a refused request's write landed after all on
   // the new master): a count that started over would leave four.
   const remaining = Number(/^"identity";r=([01]);t=\d+$/.exec(served!.headers.get('ratelimit') ?? '')?.[1]);

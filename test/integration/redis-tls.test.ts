@@ -3,8 +3,9 @@ import { Redis } from 'ioredis';
 import { answer } from '../support/answer';
 import { fullTwilioEnv } from '../support/fixtures';
 import { RedisServer, startRedis } from '../support/redis';
-import { RunningServer, startNodeHost } from '../support/server';
+import { logLines, RunningServer, startNodeHost } from '../support/server';
 import { makeTestCa, TestCa } from '../support/test-ca';
+import { until } from '../support/wait';
 
 const password = 'tls-redis-secret';
 
@@ -43,13 +44,21 @@ describe('a host on rediss:// with a private CA', () => {
       raw.disconnect();
     }
     expect((await fetch(`${trusting.url}/_/ready`)).status).toBe(200);
+    expect(logLines(trusting, 'state_store_down')).toEqual([]);
   });
 
   test('trusting another CA, the store cannot be reached: state_unavailable, readiness says so, and nothing leaks', async () => {
     const token = await answer(`${mistrusting.url}/token?identity=alice`);
-    expect({ status: token.status, code: token.code, token: token.token }).toEqual({ status: 503, code: 'state_unavailable', token: undefined });
+    expect({ status: token.status, code: token.code, token: token.token, retryAfter: token.headers.get('retry-after') })
+      .toEqual({ status: 503, code: 'state_unavailable', token: undefined, retryAfter: '5' });
     const ready = await answer(`${mistrusting.url}/_/ready`);
-    expect({ status: ready.status, code: ready.code }).toEqual({ status: 503, code: 'state_unavailable' });
+    expect({ status: ready.status, code: ready.code, retryAfter: ready.headers.get('retry-after') })
+      .toEqual({ status: 503, code: 'state_unavailable', retryAfter: '5' });
+    // Said once, at start-up, with the verification error's code, however often it reconnects.
+    await until(() => logLines(mistrusting, 'state_store_down').length > 0, 'the host says the store is down', 15_000, mistrusting.output);
+    expect(logLines(mistrusting, 'state_store_down')).toEqual([
+      { time: expect.any(String), level: 'warn', event: 'state_store_down', store: 'redis', reason: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' },
+    ]);
     expect(mistrusting.output()).not.toContain(password);
     expect((await fetch(`${mistrusting.url}/_/health`)).status).toBe(200);
   });

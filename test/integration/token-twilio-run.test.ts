@@ -1,5 +1,5 @@
 import { chatServiceSid, outgoingApplicationSid, twilioCredentials } from '../support/fixtures';
-import { RunningServer, startTwilioRun } from '../support/server';
+import { andItsLogLine, linesWith, RunningServer, startTwilioRun } from '../support/server';
 import { verifyTwilioToken } from '../support/verify';
 
 const listedOrigin = 'https://app.example.com';
@@ -109,10 +109,9 @@ describe('/token under twilio-run', () => {
   });
 
   test('the server logs one line per token without the token', async () => {
-    const response = await fetch(`${server.url}/token?identity=logged-user`);
+    const response = await andItsLogLine(server, '"identity":"logged-user"', () => fetch(`${server.url}/token?identity=logged-user`));
     const { token } = (await response.json()) as { token: string };
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const lines = server.output().split('\n').filter((line) => line.includes('"identity":"logged-user"'));
+    const lines = linesWith(server, '"identity":"logged-user"');
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0])).toMatchObject({ event: 'token', outcome: 'issued', identity: 'logged-user' });
     expect(server.output()).not.toContain(token);

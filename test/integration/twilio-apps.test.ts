@@ -1,10 +1,13 @@
 import { decodeProtectedHeader } from 'jose';
 import { chatServiceSid, fullTwilioEnv, twilioCredentials } from '../support/fixtures';
 import { RunningPrism, startPrism, twilioSpecs } from '../support/prism';
-import { freePort, hosts, RunningServer, startNodeHost } from '../support/server';
+import {
+  freePort, hosts, linesWith, outputSettles, RunningServer, startNodeHost, waitUntil,
+} from '../support/server';
 import {
   inOrder, notFound, RecordedRequest, StandInAnswer, startTwilioStandIn, TwilioStandIn, twilioError,
 } from '../support/twilio-stand-in';
+import { startLanding, startRedirect } from '../support/redirect';
 import { verifyTwilioToken } from '../support/verify';
 
 /** Prism answers with the first example in Twilio's descriptions, whatever the request asked for. */
@@ -136,6 +139,95 @@ describe('the reference request\'s names and flags on the Node host', () => {
   });
 });
 
+/** Twilio's answers as its API reference describes them, for stand-ins that play Twilio without Prism. */
+const roomResource = { sid: exampleRoomSid, unique_name: 'standup', type: 'group', status: 'in-progress' };
+const conversationResource = { sid: exampleConversationSid, unique_name: exampleRoomSid };
+const participantResource = { sid: 'MBaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', identity: 'alice' };
+
+describe.each(hosts)('one deadline for all the REST calls of a request, on %s', (_name, start) => {
+  test('each answer 800 ms late: UPSTREAM_BUDGET_MS=2000 answers 503 upstream_unavailable with Retry-After, and nothing is minted', async () => {
+    // Five calls for a new room and its Conversation: 4 s of waiting, though each call is within its own 5 s.
+    const late = (answer: { status: number; body: unknown }): StandInAnswer => ({ ...answer, delayMs: 800 });
+    const [videoApi, conversationsApi] = await Promise.all([
+      startTwilioStandIn(inOrder(late(notFound), late({ status: 201, body: roomResource }))),
+      startTwilioStandIn(inOrder(late(notFound), late({ status: 201, body: conversationResource }), late({ status: 201, body: participantResource }))),
+    ]);
+    const server = await start({
+      ...fullTwilioEnv, TWILIO_VIDEO_BASE_URL: videoApi.url, TWILIO_CONVERSATIONS_BASE_URL: conversationsApi.url, UPSTREAM_BUDGET_MS: '2000',
+    });
+    try {
+      const response = await fetch(`${server.url}/token?identity=alice&room=standup&create_room=true&create_conversation=true`);
+      const answeredAt = Date.now();
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ code: 'upstream_unavailable', status: 503 });
+      expect(body.token).toBeUndefined();
+      // Counted from the first REST call, which the budget's start precedes (twilio-run forks a
+      // process per request before that): within the budget, far from the 4 s the calls would take.
+      expect(answeredAt - videoApi.requests[0].receivedAt).toBeLessThan(3500);
+      expect(videoApi.requests.length + conversationsApi.requests.length).toBeLessThan(5);
+    } finally {
+      await Promise.all([server.stop(), videoApi.close(), conversationsApi.close()]);
+    }
+  }, 30_000);
+});
+
+describe('values from Twilio are checked before use', () => {
+  async function withDomains(
+    video: StandInAnswer, conversations: StandInAnswer[], run: (server: RunningServer, conversationsApi: TwilioStandIn) => Promise<void>,
+  ) {
+    const [videoApi, conversationsApi] = await Promise.all([startTwilioStandIn(inOrder(video)), startTwilioStandIn(inOrder(...conversations))]);
+    const server = await startNodeHost({ ...fullTwilioEnv, TWILIO_VIDEO_BASE_URL: videoApi.url, TWILIO_CONVERSATIONS_BASE_URL: conversationsApi.url });
+    try {
+      await run(server, conversationsApi);
+    } finally {
+      await Promise.all([server.stop(), videoApi.close(), conversationsApi.close()]);
+    }
+  }
+
+  async function expectRefused(response: Response, server: RunningServer, hostile: string[]) {
+    expect(response.status).toBe(502);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ code: 'upstream_error', status: 502 });
+    expect(JSON.parse(text).token).toBeUndefined();
+    await outputSettles(server, (output) => output.includes('"path":"/token"'));
+    for (const value of hostile) {
+      expect(text).not.toContain(value);
+      expect(server.output()).not.toContain(value);
+    }
+  }
+
+  test.each<[string, unknown, string[]]>([
+    ['a room SID that climbs the path', { ...roomResource, sid: 'RM../../../v1/Services/x?y=1#frag' }, ['../', '#frag']],
+    ['a room SID with markup', { ...roomResource, sid: '<img src=x onerror=alert(1)>' }, ['onerror']],
+    ['a number for the room SID', { ...roomResource, sid: 7777777777 }, ['7777777777']],
+    ['an object for the room SID', { ...roomResource, sid: { nested: 'RMvalue' } }, ['RMvalue']],
+    ['a room type outside the enum', { ...roomResource, type: '<b>group</b>' }, ['<b>']],
+    ['an empty room', {}, []],
+    ['a list', [], []],
+    ['null', null, []],
+    ['HTML', '<html>maintenance</html>', ['maintenance']],
+  ])('%s: 502 upstream_error, nothing minted, nothing echoed or logged', async (_name, body, hostile) => {
+    await withDomains({ status: 200, body }, [], async (server) => {
+      await expectRefused(await fetch(`${server.url}/token?identity=alice&room=standup&create_room=true`), server, hostile);
+    });
+  });
+
+  test.each([
+    ['a conversation SID with a fragment', 'CHVICTIM#'],
+    ['a conversation SID that climbs the path', '..'],
+    ['a conversation SID one character short, with a slash', `CH${'a'.repeat(30)}/`],
+  ])('%s: 502 upstream_error, and no participant is added anywhere', async (_name, sid) => {
+    await withDomains({ status: 200, body: roomResource }, [{ status: 200, body: { ...conversationResource, sid } }], async (server, conversationsApi) => {
+      await expectRefused(await fetch(`${server.url}/token?identity=alice&room=standup&create_conversation=true`), server, [sid]);
+      expect(conversationsApi.requests.map(({ method, path }) => `${method} ${path}`)).toEqual([
+        `GET /v1/Services/${chatServiceSid}/Conversations/${exampleRoomSid}`,
+      ]);
+    });
+  });
+});
+
 describe('upstream faults', () => {
   async function withVideo(videoBaseUrl: string, run: (server: RunningServer) => Promise<void>) {
     const server = await startNodeHost({ ...fullTwilioEnv, TWILIO_VIDEO_BASE_URL: videoBaseUrl });
@@ -176,6 +268,46 @@ describe('upstream faults', () => {
       await api.close();
     }
   }, 20_000);
+
+  test('a client that leaves: the REST call in flight is aborted at once, nothing is minted, and the log says abandoned', async () => {
+    const api = await startTwilioStandIn(() => 'hang');
+    try {
+      await withVideo(api.url, async (server) => {
+        const client = new AbortController();
+        const answer = fetch(`${server.url}/token?identity=leaver&room=standup&create_room=true`, { signal: client.signal }).catch((error: Error) => error.name);
+        await waitUntil(() => api.requests.length === 1, 'the room lookup');
+        const left = Date.now();
+        client.abort();
+        expect(await answer).toBe('AbortError');
+        await waitUntil(() => api.abandoned.length === 1, 'the room lookup closing');
+        // Without the client's leaving, the call would have run into its 5 s deadline.
+        expect(Date.now() - left).toBeLessThan(3000);
+        await outputSettles(server, (output) => output.includes('"aborted":true'));
+        const line = linesWith(server, '"aborted":true').map((text) => JSON.parse(text))[0];
+        expect(line).toMatchObject({ event: 'http', path: '/token', status: null, outcome: 'abandoned', identity: 'leaver', aborted: true });
+        expect(server.output()).not.toContain('"outcome":"issued"');
+      });
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('a redirect is not followed, whatever its body: 502 upstream_error, and the credentials never reach the other server', async () => {
+    const landing = await startLanding();
+    const redirect = await startRedirect(landing.url, roomResource);
+    try {
+      await withVideo(redirect.url, async (server) => {
+        const response = await createRoom(server);
+        expect(response.status).toBe(502);
+        const body = (await response.json()) as Record<string, unknown>;
+        expect(body).toMatchObject({ code: 'upstream_error', vendor_code: 302, detail: 'Twilio answered with a redirect (HTTP 302), which is not followed.' });
+        expect(body.token).toBeUndefined();
+        expect(landing.requests).toEqual([]);
+      });
+    } finally {
+      await Promise.all([redirect.close(), landing.close()]);
+    }
+  });
 
   test('an API that refuses connections is 503 upstream_unavailable', async () => {
     await withVideo(`http://127.0.0.1:${await freePort()}`, async (server) => {

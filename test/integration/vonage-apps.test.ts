@@ -1,14 +1,15 @@
 import { fullTwilioEnv, vonageApplicationId, vonageEnv, vonageKeys } from '../support/fixtures';
 import { IdentityProvider } from '../support/identity-provider';
 import { startRedis } from '../support/redis';
-import { freePort, RunningServer, startNodeHost } from '../support/server';
+import { freePort, linesWith, outputSettles, RunningServer, startNodeHost, waitUntil } from '../support/server';
+import { startLanding, startRedirect } from '../support/redirect';
 import { verifyVonageToken } from '../support/verify';
 import { startVonageStandin, VonageStandin } from '../support/vonage-standin';
 
 type Redis = Awaited<ReturnType<typeof startRedis>>;
 
 /** One client, many requests: the abuse limits stay out of the way here. */
-const noLimits = { RATE_LIMIT_IP: '0', RATE_LIMIT_IDENTITY: '0' };
+const noLimits = { RATE_LIMIT_IP: '0', RATE_LIMIT_IDENTITY: '0', RATE_LIMIT_CREATE_IP: '0', RATE_LIMIT_CREATE_IDENTITY: '0' };
 
 let vonage: VonageStandin;
 beforeAll(async () => {
@@ -19,6 +20,7 @@ afterEach(() => {
   // Every request the service sent would have been accepted by Vonage: signed with the app key, claims right.
   expect(vonage.refused).toEqual([]);
   vonage.fault = undefined;
+  vonage.answer = undefined;
 });
 
 const hostsOn = (url: string, extra: Record<string, string> = {}) => ({
@@ -138,6 +140,59 @@ describe('upstream faults', () => {
     expect(Date.now() - started).toBeLessThan(7000);
   }, 20_000);
 
+  test('UPSTREAM_BUDGET_MS=1500: a Vonage that hangs is 503 upstream_unavailable with Retry-After within the budget, not the call\'s 5 s', async () => {
+    vonage.fault = 'hang';
+    const budgeted = await startNodeHost(hostsOn(vonage.url, { UPSTREAM_BUDGET_MS: '1500' }));
+    try {
+      const started = Date.now();
+      const answer = await fetch(`${budgeted.url}/vonage-token?identity=u4&kind=video&room=slow`);
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBe('5');
+      expect(await json(answer)).toMatchObject({ code: 'upstream_unavailable' });
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      await budgeted.stop();
+    }
+  });
+
+  test('a client that leaves: the Vonage call in flight is aborted at once, nothing is minted, and the log says abandoned', async () => {
+    vonage.fault = 'hang';
+    const [received, abandoned] = [vonage.received.length, vonage.abandoned.length];
+    const client = new AbortController();
+    const answer = fetch(`${host.url}/vonage-token?identity=leaver&kind=video&room=left`, { signal: client.signal }).catch((error: Error) => error.name);
+    await waitUntil(() => vonage.received.length > received, 'the session request');
+    const left = Date.now();
+    client.abort();
+    expect(await answer).toBe('AbortError');
+    await waitUntil(() => vonage.abandoned.length > abandoned, 'the session request closing');
+    expect(vonage.abandoned.slice(abandoned)).toEqual(['POST /session/create']);
+    // Without the client's leaving, the call would have run into its 5 s deadline.
+    expect(Date.now() - left).toBeLessThan(3000);
+    await outputSettles(host, (output) => output.includes('"identity":"leaver"'));
+    expect(linesWith(host, '"identity":"leaver"').map((line) => JSON.parse(line))).toEqual([{
+      time: expect.any(String), event: 'http', method: 'GET', path: '/vonage-token', status: null, duration_ms: expect.any(Number),
+      outcome: 'abandoned', identity: 'leaver', aborted: true,
+    }]);
+  });
+
+  test('a redirect is not followed: 502 upstream_error, and the application JWT never reaches the other server', async () => {
+    const landing = await startLanding();
+    const redirect = await startRedirect(landing.url, [{ session_id: '2_MX4redirected-fg' }]);
+    const redirected = await startNodeHost(hostsOn(redirect.url, { VONAGE_USER_PROVISION: 'true' }));
+    try {
+      for (const query of ['identity=r1&kind=video&room=elsewhere', 'identity=r2']) {
+        const answer = await fetch(`${redirected.url}/vonage-token?${query}`);
+        expect(answer.status).toBe(502);
+        const body = await json(answer);
+        expect(body).toMatchObject({ code: 'upstream_error', vendor_code: 302 });
+        expect(body.token).toBeUndefined();
+      }
+      expect(landing.requests).toEqual([]);
+    } finally {
+      await Promise.all([redirected.stop(), redirect.close(), landing.close()]);
+    }
+  });
+
   test('a Vonage that refuses connections is 503 upstream_unavailable', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const lonely = await startNodeHost(hostsOn(closed));
@@ -149,6 +204,62 @@ describe('upstream faults', () => {
     } finally {
       await lonely.stop();
     }
+  });
+});
+
+describe('values from Vonage are checked before use', () => {
+  let host: RunningServer;
+  beforeAll(async () => {
+    host = await startNodeHost(hostsOn(vonage.url, { VONAGE_USER_PROVISION: 'true' }));
+  });
+  afterAll(() => host?.stop());
+
+  /** 5,009 characters: an escape sequence, a right-to-left override and a path climb among them. */
+  const hostileSessionId = `2_MX4\u001b[2J\u202e../../${'A'.repeat(5000)}`;
+
+  test.each([
+    ['a session id of 5,009 characters with ESC, RLO and ../', [{ session_id: hostileSessionId }]],
+    ['a session id with a space', [{ session_id: '2_MX4 abc' }]],
+    ['a number for a session id', [{ session_id: 12345 }]],
+    ['no session in the list', []],
+    ['an object instead of the list', { session_id: '2_MX4abc' }],
+    ['null', null],
+  ])('%s: 502 upstream_error, nothing minted, nothing remembered', async (_name, body) => {
+    vonage.answer = body;
+    const room = `checked-${Math.random().toString(36).slice(2)}`;
+    const refused = await fetch(`${host.url}/vonage-token?identity=alice&kind=video&room=${room}`);
+    expect(refused.status).toBe(502);
+    const problem = await json(refused);
+    expect(problem).toMatchObject({ code: 'upstream_error', status: 502 });
+    expect(problem.token).toBeUndefined();
+    expect(JSON.stringify(problem)).not.toContain('../');
+
+    // Remembered, the room would be served without asking Vonage: it asks again.
+    vonage.answer = undefined;
+    const creates = vonage.sessionCreates.length;
+    const served = await json(await fetch(`${host.url}/vonage-token?identity=alice&kind=video&room=${room}`));
+    expect(vonage.sessionCreates.length).toBe(creates + 1);
+    expect(served.session_id).toBe(vonage.sessions.at(-1));
+    expect(host.output()).not.toContain('\u001b');
+  });
+
+  test.each([
+    ['a user id that is not USR- and a UUID', { id: 'USR-../../v1/applications', name: 'x' }],
+    ['a number for a user id', { id: 7, name: 'x' }],
+    ['a list instead of the user', [{ id: 'USR-00000000-0000-4000-8000-000000000002' }]],
+    ['a string instead of the user', 'USR-00000000-0000-4000-8000-000000000002'],
+  ])('%s: 502 upstream_error, nothing minted, nothing remembered', async (_name, body) => {
+    vonage.answer = body;
+    const identity = `user-${Math.random().toString(36).slice(2)}`;
+    const refused = await fetch(`${host.url}/vonage-token?identity=${identity}`);
+    expect(refused.status).toBe(502);
+    const problem = await json(refused);
+    expect(problem).toMatchObject({ code: 'upstream_error', status: 502 });
+    expect(problem.token).toBeUndefined();
+
+    vonage.answer = undefined;
+    const served = await json(await fetch(`${host.url}/vonage-token?identity=${identity}`));
+    expect(served.user_id).toBe(vonage.users.get(identity));
   });
 });
 

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { documentedClientSdkPaths, videoSessionId, vonageApplicationId, vonageEnv, vonageKeys } from '../support/fixtures';
-import { buildDir, RunningServer, startTwilioRun } from '../support/server';
+import { andItsLogLine, buildDir, RunningServer, startTwilioRun } from '../support/server';
 import { verifyVonageToken } from '../support/verify';
 import { vonageVerifySignature } from '../support/vonage-reference';
 
@@ -105,9 +105,9 @@ describe('/vonage-token under twilio-run', () => {
   });
 
   test('with DEBUG=* and the key as a private asset, no key material reaches any output', async () => {
-    await fetch(`${assetKeyServer.url}/vonage-token?identity=debug-user`);
-    await fetch(`${assetKeyServer.url}/vonage-token?identity=debug-user&kind=video&session_id=${videoSessionId}&role=publisher`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await andItsLogLine(assetKeyServer, '"identity":"debug-user"', () => fetch(`${assetKeyServer.url}/vonage-token?identity=debug-user`));
+    await andItsLogLine(assetKeyServer, '"identity":"debug-user"',
+      () => fetch(`${assetKeyServer.url}/vonage-token?identity=debug-user&kind=video&session_id=${videoSessionId}&role=publisher`));
     const output = assetKeyServer.output();
     expect(output).toContain('twilio-runtime-handler');
     expect(output).toContain('"identity":"debug-user"');

@@ -34,6 +34,8 @@ export class MapStore implements StateStore {
     return count;
   }
 
+  readonly reachable = true;
+
   async ping(): Promise<boolean> {
     return true;
   }

@@ -38,12 +38,18 @@ export function startPrism(spec: string): Promise<RunningPrism> {
  * Prism's validating proxy in front of a live server (`upstream`, e.g. a stand-in): it forwards
  * each request and checks both the request and the answer against the description. With
  * `--errors`, a request that breaks it gets a 422 and is not forwarded, and an answer that breaks
- * it becomes a 500; either way the output names the field.
+ * it becomes a 500, Prism's own problem (`https://stoplight.io/prism/errors#…`) with an
+ * `sl-violations` header; either way the output names the field. `validateRequest: false` checks
+ * the answers only, so a request the description refuses still reaches the server; `cors: false`
+ * leaves preflights and CORS headers to the server.
  *
  * @example const serverless = await startPrismProxy(twilioSpecs.serverless, standIn.url);
  */
-export function startPrismProxy(spec: string, upstream: string): Promise<RunningPrism> {
-  return runPrism(['proxy', '--errors', spec, upstream]);
+export function startPrismProxy(
+  spec: string, upstream: string, options: { validateRequest?: boolean; cors?: boolean } = {},
+): Promise<RunningPrism> {
+  const { validateRequest = true, cors = true } = options;
+  return runPrism(['proxy', '--errors', `--validate-request=${validateRequest}`, `--cors=${cors}`, spec, upstream]);
 }
 
 /**

@@ -24,6 +24,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts the server again on the same port and waits until it answers PING. */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as with a hung Redis. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
 }
 
 export interface RedisServerOptions {
@@ -222,6 +226,8 @@ async function startServerProcess(command: string[], port: number, auth: { passw
     child = undefined;
     if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise((resolve) => running.once('exit', resolve));
+    // A paused server must run again to act on SIGTERM.
+    running.kill('SIGCONT');
     running.kill(signal);
     await exited;
   };
@@ -237,6 +243,8 @@ async function startServerProcess(command: string[], port: number, auth: { passw
       await stop();
       await launch();
     },
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
   };
 }
 

@@ -28,6 +28,16 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * The JSON log lines of `event` a server wrote so far, parsed.
+ *
+ * @example expect(logLines(host, 'state_store_down')).toHaveLength(1);
+ */
+export function logLines(server: RunningServer, event: string): Array<Record<string, unknown>> {
+  return server.output().split('\n').filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>).filter((fields) => fields.event === event);
+}
+
 /** Starts a server process and waits until `readyPath` answers over HTTP. */
 export async function startProcess(
   args: string[], options: { env: NodeJS.ProcessEnv; port: number; readyPath: string; cwd?: string },
@@ -64,6 +74,41 @@ export async function startProcess(
   }
   await server.stop();
   throw new Error(`server did not answer within 20 s:\n${output}`);
+}
+
+/**
+ * Waits until `condition` holds of a server's output, for up to 10 s: a log line is written just
+ * after its answer (under twilio-run, once the Function's runner has passed it on), so a test that
+ * reads the output must wait for the line it expects, never for a fixed time.
+ */
+export async function outputSettles(server: RunningServer, condition: (output: string) => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition(server.output())) {
+    if (Date.now() > deadline) throw new Error(`the output never settled:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Waits until `condition` holds, for up to 10 s, for what a test cannot be told about (a stand-in's sockets). */
+export async function waitUntil(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The lines of a server's output that contain `text`. */
+export function linesWith(server: RunningServer, text: string): string[] {
+  return server.output().split('\n').filter((line) => line.includes(text));
+}
+
+/** Runs `request`, then waits until one more line of the server's output contains `text`: the request's own log line. */
+export async function andItsLogLine<T>(server: RunningServer, text: string, request: () => Promise<T>): Promise<T> {
+  const before = linesWith(server, text).length;
+  const result = await request();
+  await outputSettles(server, () => linesWith(server, text).length > before);
+  return result;
 }
 
 /** Ends whatever is left of a stopped server's process group (forked runners still busy). */
@@ -110,6 +155,21 @@ export async function startTwilioRun(
 export async function startNodeHost(env: Record<string, string>, serverJs = join(buildDir, 'host', 'server.js')): Promise<RunningServer> {
   const port = await freePort();
   return startProcess([serverJs], { env: baseEnv({ ...env, VCR_PORT: String(port) }), port, readyPath: '/_/health' });
+}
+
+/**
+ * Runs the Node host to its exit with only `env`, for configurations that must stop start-up
+ * before it listens.
+ */
+export function runNodeHostToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(buildDir, 'host', 'server.js')], { env: baseEnv({ VCR_PORT: '65535', ...env }) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 export type HostStarter = (env: Record<string, string>) => Promise<RunningServer>;

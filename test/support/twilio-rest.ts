@@ -1,3 +1,4 @@
+import { Deadline, UpstreamBudget } from '../../src/core/deadline';
 import { TwilioRestOptions } from '../../src/core/twilio/rest';
 import { twilioCredentials } from './fixtures';
 
@@ -13,4 +14,9 @@ export function restOptions(overrides: Partial<TwilioRestOptions> = {}): TwilioR
     timeoutMs: 5000,
     ...overrides,
   };
+}
+
+/** A token request's budget that never runs out first, and no creation limit: these tests are about something else. */
+export function unhurried(): UpstreamBudget {
+  return { deadline: new Deadline(25_000), countCreation: async () => undefined };
 }

@@ -9,19 +9,25 @@ export interface RecordedRequest {
   /** The form fields of a POST, e.g. `{ UniqueName: 'standup', Type: 'group' }`. */
   form: Record<string, string>;
   authorization?: string;
+  /** When it arrived (Date.now). */
+  receivedAt: number;
 }
 
 /**
  * How the stand-in answers one request: a canned answer (a string body is sent as it is, as HTML),
- * Prism's own answer (`'prism'`), headers and then one byte every 100 ms forever (`'trickle'`), or
- * nothing at all (`'hang'`).
+ * after `delayMs` when given, with `headers` when given; Prism's own answer (`'prism'`), headers
+ * and then one byte every 100 ms forever (`'trickle'`), or nothing at all (`'hang'`).
  */
-export type StandInAnswer = { status: number; body: unknown } | 'prism' | 'trickle' | 'hang';
+export type StandInAnswer =
+  | { status: number; body: unknown; delayMs?: number; headers?: Record<string, string> }
+  | 'prism' | 'trickle' | 'hang';
 
 export interface TwilioStandIn {
   url: string;
   /** Every request received, in order. */
   requests: RecordedRequest[];
+  /** The requests whose connection the client closed before the stand-in answered. */
+  abandoned: RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -36,11 +42,16 @@ export async function startTwilioStandIn(
   answer: (request: RecordedRequest) => StandInAnswer, prism?: string,
 ): Promise<TwilioStandIn> {
   const requests: RecordedRequest[] = [];
+  const abandoned: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer(async (req, res) => {
+    const receivedAt = Date.now();
     const body = await readBody(req);
-    const request = { method: req.method!, path: req.url!, form: formOf(req, body), authorization: req.headers.authorization };
+    const request = { method: req.method!, path: req.url!, form: formOf(req, body), authorization: req.headers.authorization, receivedAt };
     requests.push(request);
+    res.once('close', () => {
+      if (!res.writableFinished) abandoned.push(request);
+    });
     const checked = prism === undefined ? undefined : await forward(prism, req, body);
     const scripted = answer(request);
     if (checked && (checked.status < 200 || checked.status >= 300 || scripted === 'prism')) {
@@ -51,7 +62,8 @@ export async function startTwilioStandIn(
       timers.add(timer);
       res.once('close', () => { clearInterval(timer); timers.delete(timer); });
     } else if (typeof scripted === 'object') {
-      send(res, scripted.status, scripted.body);
+      const timer = setTimeout(() => send(res, scripted.status, scripted.body, scripted.headers), scripted.delayMs ?? 0);
+      timers.add(timer);
     } else if (scripted === 'prism') {
       send(res, 500, { message: 'the stand-in has no Prism behind it' });
     }
@@ -61,8 +73,9 @@ export async function startTwilioStandIn(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    abandoned,
     close: () => new Promise<void>((resolve) => {
-      for (const timer of timers) clearInterval(timer);
+      for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();
       server.close(() => resolve());
     }),
@@ -70,16 +83,17 @@ export async function startTwilioStandIn(
 }
 
 /** Twilio's error answer, as its REST API sends it. */
-export function twilioError(status: number, code: number, message: string): StandInAnswer {
+export function twilioError(status: number, code: number, message: string): { status: number; body: unknown } {
   return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
 }
 
 /** Twilio's answer when a resource is absent (for a room: no in-progress room has the name). */
 export const notFound = twilioError(404, 20404, 'The requested resource was not found');
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (typeof body === 'string') res.writeHead(status, { 'content-type': 'text/html' }).end(body);
-  else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return;
+  if (typeof body === 'string') res.writeHead(status, { 'content-type': 'text/html', ...headers }).end(body);
+  else res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

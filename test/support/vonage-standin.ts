@@ -22,9 +22,18 @@ export interface VonageStandin {
   userLookups: string[];
   /** Requests Vonage would have refused (bad token, unknown route, malformed body), with the reason. */
   refused: string[];
+  /** `METHOD /path` of every request, as it arrives. */
+  received: string[];
+  /** `METHOD /path` of every request whose connection the client closed before the stand-in answered. */
+  abandoned: string[];
   /** Users that exist, by name: seed one to play a user created earlier. */
   users: Map<string, string>;
   fault: StandinFault;
+  /**
+   * A body to answer every accepted request with, 200, instead of the real one (which is neither
+   * recorded nor remembered): what a hostile or broken Vonage could send.
+   */
+  answer?: unknown;
   /** Stops listening and drops open connections: afterwards its port refuses connections. */
   stop(): Promise<void>;
 }
@@ -45,7 +54,7 @@ export interface VonageStandin {
  */
 export async function startVonageStandin(application: { applicationId: string; publicKey: KeyObject }): Promise<VonageStandin> {
   const standin: VonageStandin = {
-    url: '', sessionCreates: [], sessions: [], userCreates: [], userLookups: [], refused: [], users: new Map(), fault: undefined,
+    url: '', sessionCreates: [], sessions: [], userCreates: [], userLookups: [], refused: [], received: [], abandoned: [], users: new Map(), fault: undefined,
     stop: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -58,9 +67,14 @@ export async function startVonageStandin(application: { applicationId: string; p
   };
 
   const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://standin');
+    const line = `${request.method} ${url.pathname}`;
+    standin.received.push(line);
+    response.once('close', () => {
+      if (!response.writableFinished) standin.abandoned.push(line);
+    });
     const body = await readBody(request);
     if (standin.fault === 'hang') return;
-    const url = new URL(request.url ?? '/', 'http://standin');
     const tokenProblem = await checkToken(request.headers.authorization, application);
     if (tokenProblem) return refuse(response, 401, tokenProblem, 'unauthorized', 'Unauthorized');
     if (standin.fault) {
@@ -71,6 +85,7 @@ export async function startVonageStandin(application: { applicationId: string; p
         ...(standin.fault.bytes ? { padding: 'x'.repeat(standin.fault.bytes) } : {}),
       });
     }
+    if (standin.answer !== undefined) return answer(response, 200, standin.answer);
 
     if (request.method === 'POST' && url.pathname === '/session/create') {
       const form = Object.fromEntries(new URLSearchParams(body));

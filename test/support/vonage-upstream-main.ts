@@ -5,6 +5,7 @@
  * two replicas sharing one store.
  */
 import { createPrivateKey } from 'node:crypto';
+import { Deadline } from '../../src/core/deadline';
 import { Problem } from '../../src/core/problem';
 import { SessionDeps, sessionForRoom } from '../../src/core/vonage/sessions';
 import { ensureUser, UserDeps } from '../../src/core/vonage/users';
@@ -12,9 +13,12 @@ import { MapStore } from './map-store';
 
 export type Replica = 'a' | 'b';
 
+/** A call's options as they cross the process boundary: the request's deadline as its budget (25 s unless given). */
+export type UpstreamOptions<Deps> = Omit<Deps, 'store' | 'config' | 'deadline' | 'countCreation'> & { budgetMs?: number };
+
 export type UpstreamRequest =
-  | { fn: 'sessionForRoom'; replica: Replica; options: Omit<SessionDeps, 'store' | 'config'>; arg: string }
-  | { fn: 'ensureUser'; replica: Replica; options: Omit<UserDeps, 'store' | 'config'>; arg: string }
+  | { fn: 'sessionForRoom'; replica: Replica; options: UpstreamOptions<SessionDeps>; arg: string }
+  | { fn: 'ensureUser'; replica: Replica; options: UpstreamOptions<UserDeps>; arg: string }
   | { fn: 'writes' }
   | { fn: 'loadedVonageModules' };
 
@@ -36,12 +40,17 @@ const config = {
 const shared = new Map();
 const replicas: Record<Replica, MapStore> = { a: new MapStore(shared), b: new MapStore(shared) };
 
+/** What a token request gives the calls: its deadline (25 s unless given), and no creation limit. */
+function requestParts(options: { budgetMs?: number }) {
+  return { deadline: new Deadline(options.budgetMs ?? 25_000), countCreation: async () => undefined };
+}
+
 async function run(call: UpstreamCall): Promise<unknown> {
   switch (call.fn) {
     case 'sessionForRoom':
-      return sessionForRoom({ ...call.options, store: replicas[call.replica], config }, call.arg);
+      return sessionForRoom({ ...call.options, ...requestParts(call.options), store: replicas[call.replica], config }, call.arg);
     case 'ensureUser':
-      return ensureUser({ ...call.options, store: replicas[call.replica], config }, call.arg);
+      return ensureUser({ ...call.options, ...requestParts(call.options), store: replicas[call.replica], config }, call.arg);
     case 'writes':
       return [...replicas.a.writes, ...replicas.b.writes];
     case 'loadedVonageModules':

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { root } from './server';
-import type { ProblemShape, Replica, UpstreamRequest, UpstreamResult } from './vonage-upstream-main';
+import type { ProblemShape, Replica, UpstreamOptions, UpstreamRequest, UpstreamResult } from './vonage-upstream-main';
 import type { SessionDeps } from '../../src/core/vonage/sessions';
 import type { UserDeps } from '../../src/core/vonage/users';
 
@@ -12,8 +12,8 @@ export type { ProblemShape, Replica };
 
 export interface UpstreamProcess {
   /** `sessionForRoom` on one replica's store; a Problem rejects with its `ProblemShape`. */
-  sessionForRoom(replica: Replica, options: Omit<SessionDeps, 'store' | 'config'>, room: string): Promise<string>;
-  ensureUser(replica: Replica, options: Omit<UserDeps, 'store' | 'config'>, name: string): Promise<string>;
+  sessionForRoom(replica: Replica, options: UpstreamOptions<SessionDeps>, room: string): Promise<string>;
+  ensureUser(replica: Replica, options: UpstreamOptions<UserDeps>, name: string): Promise<string>;
   /** Every value the stores actually stored, with its TTL. */
   writes(): Promise<Array<{ key: string; value: string; ttlSeconds: number }>>;
   /** The @vonage/* files the process has loaded so far. */

@@ -1,5 +1,6 @@
 import { defineCommand, readNow, readTokenArgument } from '../command';
 import { formatReport } from './format';
+import { printableJson } from './printable';
 import { hasErrors, inspectToken } from './report';
 
 const usage = `Usage: rtc-token inspect <token | -> [options]
@@ -30,6 +31,6 @@ export const inspectCommand = defineCommand(usage, options, async ({ values, pos
   const now = readNow(values.now, usage);
   const token = await readTokenArgument(positionals, io, usage);
   const report = await inspectToken(token, { now, keyRegion: values['key-region'] });
-  io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, now));
+  io.out(values.json ? `${printableJson(report)}\n` : formatReport(report, now));
   return hasErrors(report) ? 1 : 0;
 });

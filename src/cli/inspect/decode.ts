@@ -1,8 +1,18 @@
-/** A JWT's two readable parts, as they were signed. */
+/** A JWT's two readable parts, as they were signed, down to `maxDepth`. */
 export interface DecodedToken {
   header: Record<string, unknown>;
   claims: Record<string, unknown>;
+  /** Whether either part nests deeper than `maxDepth`, where its values were replaced by `tooDeep`. */
+  truncated: boolean;
 }
+
+/**
+ * How deep `inspect` reads a token's JSON. The vendors' libraries write at most 4 levels (a Vonage
+ * ACL rule's filters); a token nested 10 000 deep would overflow the stack of anything that walks
+ * it (printing it, JSON.stringify), so deeper values are replaced and a finding says so.
+ */
+export const maxDepth = 32;
+export const tooDeep = `[nested deeper than ${maxDepth} levels]`;
 
 /** The token is not a compact JWS with JSON header and claims. */
 export class MalformedToken extends Error {
@@ -19,13 +29,33 @@ export class MalformedToken extends Error {
  */
 export async function decodeToken(token: string): Promise<DecodedToken> {
   const { decodeJwt, decodeProtectedHeader } = await import('jose');
+  let decoded;
   try {
-    // decodeJwt refuses JWE and anything but three dot-separated parts with a JSON object payload.
-    const claims = decodeJwt(token);
-    return { header: decodeProtectedHeader(token), claims };
+    // decodeJwt refuses JWE and anything but three dot-separated parts with a JSON object payload;
+    // JSON.parse reads any depth without recursing.
+    decoded = { header: decodeProtectedHeader(token), claims: decodeJwt(token) };
   } catch (error) {
     throw new MalformedToken(error instanceof Error ? error.message : 'it cannot be decoded');
   }
+  let truncated = false;
+  const cut = () => {
+    truncated = true;
+  };
+  const header = withinDepth(decoded.header, 0, cut) as Record<string, unknown>;
+  const claims = withinDepth(decoded.claims, 0, cut) as Record<string, unknown>;
+  return { header, claims, truncated };
+}
+
+/** A copy of `value` with whatever lies deeper than `maxDepth` replaced by `tooDeep`; recursion stops there too. */
+function withinDepth(value: unknown, depth: number, cut: () => void): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= maxDepth) {
+    cut();
+    return tooDeep;
+  }
+  if (Array.isArray(value)) return value.map((item) => withinDepth(item, depth + 1, cut));
+  // fromEntries defines own properties: a `__proto__` claim stays a claim.
+  return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, withinDepth(item, depth + 1, cut)]));
 }
 
 export type TokenKind = 'twilio' | 'vonage-client' | 'vonage-video';

@@ -1,6 +1,6 @@
 import { Finding, VendorAnswer } from './finding';
 import { describe } from './printable';
-import { isoTime, span } from './time-text';
+import { isoTime, maxTimeSeconds, span } from './time-text';
 
 /** A vendor's rule for how long a token may live, and what it answers to each time mistake. */
 export interface LifetimeRules {
@@ -29,9 +29,12 @@ export function lifetimeFindings(claims: Record<string, unknown>, now: number, r
   for (const name of ['iat', 'nbf', 'exp']) {
     const value = claims[name];
     if (value !== undefined && readTime(value) === undefined) {
+      const outOfRange = typeof value === 'number' && Number.isFinite(value);
       findings.push({
         severity: 'error', code: `${name}_invalid`,
-        message: `${name} is ${describe(value)}, not a whole number of seconds since 1970.`,
+        message: outOfRange
+          ? `${name} is ${describe(value)}, beyond any date: times reach ${maxTimeSeconds} seconds either side of 1970 (the year 275760).`
+          : `${name} is ${describe(value)}, not a whole number of seconds since 1970.`,
         ...rules.answers.invalid,
       });
     }
@@ -70,7 +73,10 @@ export function lifetimeFindings(claims: Record<string, unknown>, now: number, r
   return findings;
 }
 
-/** A JWT NumericDate (RFC 7519 §2) as this check needs it: a finite number of seconds. */
+/**
+ * A JWT NumericDate (RFC 7519 §2) as this check needs it: a number of seconds within the range of
+ * a Date (ECMAScript's time values span 8.64e15 ms either side of 1970), so it can be shown as one.
+ */
 export function readTime(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  return typeof value === 'number' && Math.abs(value) <= maxTimeSeconds ? value : undefined;
 }

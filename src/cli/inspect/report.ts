@@ -1,4 +1,4 @@
-import { decodeToken, MalformedToken, recognise, TokenKind } from './decode';
+import { decodeToken, MalformedToken, maxDepth, recognise, TokenKind, tooDeep } from './decode';
 import { Finding } from './finding';
 import { TwilioCheckOptions, twilioFindings } from './twilio-findings';
 import { documentedAnswer } from './vendor-answers';
@@ -40,17 +40,22 @@ export async function inspectToken(token: string, options: InspectOptions): Prom
   const { header, claims } = decoded;
   const now = Math.floor(options.now.getTime() / 1000);
   const kind = recognise(decoded);
+  const nesting: Finding[] = decoded.truncated ? [{
+    severity: 'warning', code: 'nesting_too_deep',
+    message: `The token nests JSON deeper than ${maxDepth} levels, which no vendor library writes; what lies deeper is shown as "${tooDeep}".`,
+    ...documentedAnswer('Neither vendor documents how it reads a token nested this deep.'),
+  }] : [];
   switch (kind) {
     case 'twilio':
-      return { kind, header, claims, findings: twilioFindings(header, claims, now, options) };
+      return { kind, header, claims, findings: [...nesting, ...twilioFindings(header, claims, now, options)] };
     case 'vonage-client':
-      return { kind, header, claims, findings: vonageClientFindings(header, claims, now) };
+      return { kind, header, claims, findings: [...nesting, ...vonageClientFindings(header, claims, now)] };
     case 'vonage-video':
-      return { kind, header, claims, findings: vonageVideoFindings(header, claims, now) };
+      return { kind, header, claims, findings: [...nesting, ...vonageVideoFindings(header, claims, now)] };
     case undefined:
       return {
         kind: 'unknown', header, claims,
-        findings: [{
+        findings: [...nesting, {
           severity: 'error', code: 'unrecognised',
           message: 'This JWT is neither a Twilio Access Token nor a Vonage Client SDK or Video token: a Twilio token '
             + 'has a cty "twilio-fpa;v=1" header or a grants claim; a Vonage token an application_id, an acl or a session_id.',

@@ -1,3 +1,6 @@
+/** The furthest instant a Date holds, in seconds either side of 1970 (ECMAScript §21.4.1.1): 8.64e15 ms. */
+export const maxTimeSeconds = 8.64e12;
+
 /**
  * A number of seconds since the epoch as ISO 8601 UTC, to the second (JWT times are whole seconds).
  *

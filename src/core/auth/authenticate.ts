@@ -1,10 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { Problem } from '../problem';
-import { readHeader, readParam, TokenRequest } from '../request/params';
+import { Headers, readHeader, readParam, TokenRequest } from '../request/params';
 import { identityFault } from '../request/identity';
 import { anonymousCaller, Caller, invalidCredentials, realm } from './caller';
 import { AuthConfig } from './config';
+import { sameSecret } from './same-secret';
 import { checkCredentialLifetime } from './lifetime';
 import { checkVonageCredential } from './vonage-credential';
 import { verifyJwt } from './verify-jwt';
@@ -21,7 +21,7 @@ export async function authenticate(request: TokenRequest, config: AuthConfig): P
     case 'none':
       return anonymousCaller;
     case 'passcode':
-      checkPasscode(bearerToken(request) ?? readParam(request.params, 'passcode', 'auth_invalid'), config.passcode);
+      checkPasscode(bearerToken(request.headers) ?? readParam(request.params, 'passcode', 'auth_invalid'), config.passcode);
       return anonymousCaller;
     case 'jwt': {
       const key = typeof config.key === 'function' ? await config.key() : config.key;
@@ -38,6 +38,21 @@ export async function authenticate(request: TokenRequest, config: AuthConfig): P
   }
 }
 
+/**
+ * Refuses a passcode in the URL's query string, in any AUTH_MODE, before anything reads it: servers,
+ * proxies and browsers log URLs, so a credential has no place there (RFC 6750 §2.3). Its own code,
+ * not `auth_invalid`: the passcode is never judged (a guess in a URL learns nothing, and counts as
+ * no failed attempt), and the caller must move it, not change it.
+ *
+ * @example refuseCredentialsInUrl({ params, query: { passcode: 'x' }, headers: {} }) // throws credentials_in_url
+ */
+export function refuseCredentialsInUrl(request: TokenRequest): void {
+  if (request.query !== undefined && Object.hasOwn(request.query, 'passcode')) {
+    throw new Problem('credentials_in_url',
+      'Send the passcode in the request body or as Authorization: Bearer <passcode>, never in the URL, where servers, proxies and browsers log it.');
+  }
+}
+
 /** jose checks `exp` only when a token has one: a bearer credential must have it, and a bounded age. */
 function checkLifetime(payload: JWTPayload, config: { clockTolerance: number; maxAge: number }): void {
   checkCredentialLifetime(payload, {
@@ -45,9 +60,14 @@ function checkLifetime(payload: JWTPayload, config: { clockTolerance: number; ma
   });
 }
 
-/** The bearer token, undefined when there is none; other schemes count as none (RFC 6750 §3.1). */
-function bearerToken(request: TokenRequest): string | undefined {
-  const authorization = readHeader(request.headers, 'authorization') ?? '';
+/**
+ * The bearer token in the Authorization header, undefined when there is none; other schemes count
+ * as none (RFC 6750 §3.1). A malformed one is `auth_invalid`.
+ *
+ * @example bearerToken({ authorization: 'Bearer abc.def' }) // 'abc.def'
+ */
+export function bearerToken(headers: Headers): string | undefined {
+  const authorization = readHeader(headers, 'authorization') ?? '';
   if (!/^Bearer\b/i.test(authorization)) return undefined;
   const match = /^Bearer +(\S+) *$/i.exec(authorization);
   if (!match) throw invalidCredentials('The Authorization header is not a well-formed bearer token.');
@@ -55,33 +75,37 @@ function bearerToken(request: TokenRequest): string | undefined {
 }
 
 function requireBearer(request: TokenRequest): string {
-  const token = bearerToken(request);
+  const token = bearerToken(request.headers);
   if (token === undefined) throw required('Send your credentials as Authorization: Bearer <token>.');
   return token;
 }
 
-/**
- * Constant-time comparison of SHA-256 digests: equal lengths whatever was sent, so neither the
- * passcode's length nor its matching prefix can be timed.
- */
 function checkPasscode(candidate: string | undefined, passcode: string): void {
   if (candidate === undefined) throw required('Send the passcode as Authorization: Bearer <passcode>.');
-  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-  if (!timingSafeEqual(digest(candidate), digest(passcode))) throw invalidCredentials('The passcode is not correct.');
+  if (!sameSecret(candidate, passcode)) throw invalidCredentials('The passcode is not correct.');
 }
 
-/** No credentials: a bare challenge, without an error code (RFC 6750 §3.1). */
-function required(detail: string): Problem {
+/**
+ * No credentials: a bare challenge, without an error code (RFC 6750 §3.1).
+ *
+ * @example throw required('Send your credentials as Authorization: Bearer <token>.');
+ */
+export function required(detail: string): Problem {
   return new Problem('auth_required', detail, { 'WWW-Authenticate': `Bearer realm="${realm}"` });
 }
 
 /** The identity a verified token proves, held to the same rule as a requested one. */
 function callerFromClaims(payload: JWTPayload, claims: { identityClaim: string; grantsClaim?: string }): Caller {
-  const identity = payload[claims.identityClaim];
+  const identity = ownClaim(payload, claims.identityClaim);
   const fault = identityFault(identity);
   if (fault !== undefined || typeof identity !== 'string') throw invalidCredentials(`The token's ${claims.identityClaim} claim ${fault}.`);
   if (claims.grantsClaim === undefined) return { identity };
-  return { identity, allowed: new Set(listClaim(payload[claims.grantsClaim])) };
+  return { identity, allowed: new Set(listClaim(ownClaim(payload, claims.grantsClaim))) };
+}
+
+/** A claim the token itself carries: AUTH_IDENTITY_CLAIM=constructor must not find Object's. */
+function ownClaim(payload: JWTPayload, name: string): unknown {
+  return Object.hasOwn(payload, name) ? payload[name] : undefined;
 }
 
 /** A grants claim as an array, or a space- or comma-separated string (OAuth scopes); absent allows nothing. */

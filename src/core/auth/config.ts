@@ -1,6 +1,6 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
-import { Env, invalidConfig, missingConfig, readSeconds, readVar, requireVars } from '../config/env';
+import { Env, invalidConfig, missingConfig, readSeconds, readVar, requireVars, secretSource } from '../config/env';
 import { Problem } from '../problem';
 import type { VonageConfig } from '../vonage/config';
 import { readCredentialPolicy } from './lifetime';
@@ -60,7 +60,9 @@ export function readAuthConfig(env: Env, vonage: VonageConfig | Problem): AuthCo
       return { mode };
     case 'passcode': {
       const { AUTH_PASSCODE } = requireVars(env, ['AUTH_PASSCODE']);
-      if (AUTH_PASSCODE.length < minPasscodeLength) throw invalidConfig('AUTH_PASSCODE', `at least ${minPasscodeLength} characters`);
+      if (AUTH_PASSCODE.length < minPasscodeLength) {
+        throw invalidConfig(secretSource(env, 'AUTH_PASSCODE'), `at least ${minPasscodeLength} characters`);
+      }
       return { mode, passcode: AUTH_PASSCODE };
     }
     case 'jwt':
@@ -90,7 +92,7 @@ function readJwtKey(env: Env) {
     return { key: remoteKeySet(parseJwksUrl(jwksUrl)), algorithms: jwksAlgorithms, issuer: AUTH_ISSUER, audience: AUTH_AUDIENCE };
   }
   if (secret !== undefined) {
-    if (Buffer.byteLength(secret) < minSecretBytes) throw invalidConfig('AUTH_JWT_SECRET', `at least ${minSecretBytes} bytes`);
+    if (Buffer.byteLength(secret) < minSecretBytes) throw invalidConfig(secretSource(env, 'AUTH_JWT_SECRET'), `at least ${minSecretBytes} bytes`);
     return {
       key: createSecretKey(Buffer.from(secret, 'utf8')),
       algorithms: ['HS256'],

@@ -1,13 +1,15 @@
 import { AuthConfig, readAuthConfig } from '../auth/config';
+import { readUpstreamBudget } from '../deadline';
 import { OriginPolicy, readOriginPolicy } from '../cors';
 import { LimitsConfig, readLimitsConfig } from '../limits/config';
+import { MetricsConfig, readMetricsConfig } from '../metrics/config';
 import { readStateConfig, StateConfig } from '../state/config';
 import { asProblem, Problem } from '../problem';
 import { readTwilioConfig, TwilioConfig, twilioVariables } from '../twilio/config';
 import { readVonageConfig, vonageConfigured, VonageConfig, vonageVariables } from '../vonage/config';
 import { ReadAsset } from '../vonage/private-key';
 import { demoVariables } from './demo';
-import { Env, readVar } from './env';
+import { Env, isSet } from './env';
 
 export type { ReadAsset };
 export type Vendor = 'twilio' | 'vonage';
@@ -26,6 +28,10 @@ export interface Config {
   readonly state: Part<StateConfig>;
   /** Abuse limits, and how many proxies' `X-Forwarded-For` entries to trust: `RATE_LIMIT_*`, `TRUST_PROXY`. */
   readonly limits: Part<LimitsConfig>;
+  /** Whether the Node host serves `/metrics`, and to whom: `METRICS_TOKEN`. */
+  readonly metrics: Part<MetricsConfig>;
+  /** `UPSTREAM_BUDGET_MS`: the time one token request may spend on vendor REST calls in all. */
+  readonly upstreamBudgetMs: Part<number>;
   readonly twilio: Part<TwilioConfig>;
   readonly vonage: Part<VonageConfig>;
   /** The vendors this deployment is set up for: any of their variables set (or the Vonage key as a private asset). */
@@ -50,13 +56,15 @@ const vendorVariables: Readonly<Record<Vendor, readonly string[]>> = { twilio: t
 export function loadConfig(env: Env, readAsset: ReadAsset = () => undefined): Config {
   const vonage = settle(() => readVonageConfig(env, readAsset));
   const vendors: Vendor[] = [];
-  if (vendorVariables.twilio.some((name) => readVar(env, name) !== undefined)) vendors.push('twilio');
+  if (vendorVariables.twilio.some((name) => isSet(env, name))) vendors.push('twilio');
   if (vonageConfigured(env, readAsset)) vendors.push('vonage');
   return Object.freeze({
     cors: settle(() => readOriginPolicy(env)),
     auth: settle(() => readAuthConfig(env, vonage)),
     state: settle(() => readStateConfig(env)),
     limits: settle(() => readLimitsConfig(env)),
+    metrics: settle(() => readMetricsConfig(env)),
+    upstreamBudgetMs: settle(() => readUpstreamBudget(env)),
     twilio: settle(() => readTwilioConfig(env)),
     vonage,
     vendors: Object.freeze(vendors),
@@ -76,11 +84,13 @@ export function use<T>(part: Part<T>): T {
 
 /**
  * What keeps a configuration from serving: a broken ALLOWED_ORIGINS, AUTH_*, STATE_* or limit
- * breaks every endpoint, and a vendor that is set up but broken breaks its own. A vendor nobody
- * set up is not a problem here; its endpoint answers `config_missing`.
+ * breaks every endpoint, a broken UPSTREAM_BUDGET_MS every endpoint that calls a vendor's REST API, a
+ * broken METRICS_TOKEN the Node host's `/metrics`, and a vendor that is
+ * set up but broken its own endpoint. A vendor nobody set up is not a problem here; its endpoint
+ * answers `config_missing`.
  */
 export function configProblems(config: Config): Problem[] {
-  const shared = [config.cors, config.auth, config.state, config.limits];
+  const shared = [config.cors, config.auth, config.state, config.limits, config.metrics, config.upstreamBudgetMs];
   const parts: Array<Part<unknown>> = [...shared, ...config.vendors.map((vendor) => config[vendor])];
   return parts.filter((part): part is Problem => part instanceof Problem);
 }

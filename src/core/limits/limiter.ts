@@ -18,7 +18,8 @@ import { RateLimitStatus, refusalHeaders, statusOf } from './rate-limit-fields';
  * 2. `reserveAuthFailure(ip)` before verifying credentials, then the release it resolves with once
  *    the credentials are good (or could not be judged, e.g. `auth_unavailable`); a credential
  *    failure keeps the reservation, and it counts;
- * 3. `consumeIdentity(identity)` once the identity is known, just before minting.
+ * 3. `consumeIdentity(identity)` once the identity is known, just before minting;
+ * 4. `consumeCreation(ip, identity)` just before the request's first upstream creation, if any.
  */
 export interface Limiter {
   /** Counts one request against the client address's budget. */
@@ -32,6 +33,11 @@ export interface Limiter {
   reserveAuthFailure(ip: string | undefined): Promise<() => Promise<void>>;
   /** Counts one token against the identity's budget. */
   consumeIdentity(identity: string): Promise<RateLimitStatus | undefined>;
+  /**
+   * Counts one request that creates something upstream against the address's creation budget,
+   * then the identity's; resolves with the statuses of those that are on.
+   */
+  consumeCreation(ip: string | undefined, identity: string): Promise<RateLimitStatus[]>;
 }
 
 /**
@@ -55,6 +61,8 @@ export function createLimiter(config: LimitsConfig, store: MemoryStore | RedisSt
   const ip = budget('ip', config.ipPerMinute, 60, 'Too many requests from this address');
   const authFailures = budget('auth-failures', config.authFailuresPer15Min, 900, 'Too many failed authentications from this address');
   const identity = budget('identity', config.identityPerMinute, 60, 'Too many tokens for this identity');
+  const createIp = budget('create-ip', config.createIpPerMinute, 60, 'Too many rooms, sessions or users created from this address');
+  const createIdentity = budget('create-identity', config.createIdentityPerMinute, 60, 'Too many rooms, sessions or users created for this identity');
   const nothingToRelease = async () => undefined;
   return {
     checkIp: async (address) => (address === undefined ? undefined : ip?.consume(ipBucket(address))),
@@ -65,6 +73,12 @@ export function createLimiter(config: LimitsConfig, store: MemoryStore | RedisSt
       return () => authFailures.giveBack(key);
     },
     consumeIdentity: async (name) => identity?.consume(name),
+    consumeCreation: async (address, name) => {
+      const statuses: RateLimitStatus[] = [];
+      if (address !== undefined && createIp !== undefined) statuses.push(await createIp.consume(ipBucket(address)));
+      if (createIdentity !== undefined) statuses.push(await createIdentity.consume(name));
+      return statuses;
+    },
   };
 }
 

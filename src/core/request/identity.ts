@@ -5,21 +5,21 @@ import { textFault, TextRule } from './text';
  * Twilio's documented identity limit; Vonage user names fit within it too. No whitespace at all:
  * "alice" and "alice " (or "alice" + U+00A0) would be different participants that read the same.
  */
-const identityRule: TextRule = { maxLength: 128, name: true, spaces: 'none' };
+export const identityRule: TextRule = { maxLength: 128, name: true, spaces: 'none' };
 
 /**
  * Twilio Video's limit for a room's unique name. Spaces are common in room names ("daily
  * standup"), but only U+0020 and only between words: other spaces (U+00A0, U+3000) look the same
  * and would make two rooms of one name.
  */
-const roomRule: TextRule = { maxLength: 128, name: true, spaces: 'inner' };
+export const roomRule: TextRule = { maxLength: 128, name: true, spaces: 'inner' };
 
 /**
  * Vonage's limit for a Video connection's data. Data is the app's own payload (often JSON with a
  * display name), shown but never used to tell participants apart, so any space separator is
  * fine; characters that break or hide text are refused as everywhere.
  */
-const connectionDataRule: TextRule = { maxLength: 1000, name: false, spaces: 'any' };
+export const connectionDataRule: TextRule = { maxLength: 1000, name: false, spaces: 'any' };
 
 /** Absent as the request readers treat it: a missing member, a JSON null, an empty form field. */
 function isAbsent(value: unknown): value is undefined | null | '' {

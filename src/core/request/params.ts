@@ -13,9 +13,19 @@ export type Headers = Readonly<Record<string, string | string[] | undefined>>;
 /** A token request, independent of the host that received it. */
 export interface TokenRequest {
   params: Params;
+  /**
+   * The parameters that came in the URL's query string, where the host can tell them from the
+   * body's (a subset of `params`): a credential among them is refused.
+   */
+  query?: Params;
   headers: Headers;
   /** The client's address where the host knows it (the Node host); Twilio Functions do not. */
   clientIp?: string;
+  /**
+   * Aborts when the client is gone, where the host can tell (the Node host: the connection closed
+   * before the answer): upstream calls stop and nothing is minted.
+   */
+  signal?: AbortSignal;
 }
 
 /**

@@ -79,6 +79,9 @@ export class MemoryStore implements StateStore {
     return count + 1;
   }
 
+  /** Always: the store is this process's memory. */
+  readonly reachable = true;
+
   async ping(): Promise<boolean> {
     return true;
   }

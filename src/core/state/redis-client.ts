@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { ConnectionOptions } from 'node:tls';
 import type { RedisTarget, RedisTls } from './redis-target';
@@ -111,7 +112,7 @@ export async function checkReachable(client: RedisClient): Promise<void> {
     await client.ping();
     return;
   }
-  const connected = new Map(client.nodes('master').map((node) => [`${node.options.host}:${node.options.port}`, node]));
+  const connected = new Map(client.nodes('master').map((node) => [nodeKey(node), node]));
   const owners = new Set<string>();
   for (let slot = 0; slot < clusterSlots; slot++) owners.add(client.slots[slot]?.[0] ?? 'none');
   const nodes = [...owners].map((owner) => connected.get(owner));
@@ -123,6 +124,70 @@ export async function checkReachable(client: RedisClient): Promise<void> {
   }
   const states = await Promise.all(nodes.map((node) => node!.cluster('INFO')));
   if (!states.every((info) => String(info).includes('cluster_state:ok'))) throw new Error('The cluster is not serving every slot.');
+}
+
+/**
+ * The connection's events as one Redis connection emits them, whatever the shape: `error` with
+ * the cause, `close` when it is lost or an attempt failed, `ready` when it can serve again.
+ * Sentinel's client stays `connecting` while no Sentinel answers, emitting errors but no close,
+ * so an error while connecting counts as a failed attempt. A cluster stays `ready` while a master
+ * is gone and its keys fail: losing a master that owns slots is a `close`, and `ready` follows
+ * once every master lost since is connected again, or replaced.
+ *
+ * @example new ConnectionHealth(connectionEvents(client), log)
+ */
+export function connectionEvents(client: RedisClient): EventEmitter {
+  return isCluster(client) ? clusterEvents(client) : redisEvents(client);
+}
+
+function redisEvents(redis: Redis): EventEmitter {
+  const events = new EventEmitter();
+  redis.on('error', (error) => {
+    events.emit('error', error);
+    if (redis.status === 'connecting') events.emit('close');
+  });
+  redis.on('close', () => events.emit('close'));
+  redis.on('ready', () => events.emit('ready'));
+  return events;
+}
+
+function clusterEvents(cluster: Cluster): EventEmitter {
+  const events = new EventEmitter();
+  /** Masters (`host:port`) lost while the cluster was ready, until each is connected again. */
+  const lost = new Set<string>();
+  const owners = () => new Set(cluster.slots.map((keys) => keys[0]));
+  cluster.on('error', (error) => events.emit('error', error));
+  cluster.on('close', () => events.emit('close'));
+  cluster.on('ready', () => {
+    lost.clear();
+    events.emit('ready');
+  });
+  const lose = (key: string, error?: unknown) => {
+    if (cluster.status !== 'ready' || !owners().has(key)) return;
+    lost.add(key);
+    if (error !== undefined) events.emit('error', error);
+    events.emit('close');
+  };
+  // A connection refused or broken is a node error; one closed by a node that went away ends
+  // it, and ioredis drops it from its pool (-node) with no error at all.
+  cluster.on('node error', (error: unknown, key: string) => lose(key, error));
+  cluster.on('-node', (node: Redis) => lose(nodeKey(node)));
+  // Back once every master lost is connected again or owns no slots any more (a replica took over).
+  const recover = (connected?: string) => {
+    if (lost.size === 0) return;
+    if (connected !== undefined) lost.delete(connected);
+    const owning = owners();
+    for (const key of lost) if (!owning.has(key)) lost.delete(key);
+    if (lost.size === 0 && cluster.status === 'ready') events.emit('ready');
+  };
+  cluster.on('refresh', () => recover());
+  cluster.on('+node', (node: Redis) => node.on('ready', () => recover(nodeKey(node))));
+  return events;
+}
+
+/** How ioredis names a cluster node in its slot table: `host:port`. */
+function nodeKey(node: Redis): string {
+  return `${node.options.host}:${node.options.port}`;
 }
 
 function isCluster(client: RedisClient): client is Cluster {

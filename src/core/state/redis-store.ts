@@ -1,5 +1,6 @@
 import { Problem } from '../problem';
-import { checkReachable, connectRedis, RedisClient } from './redis-client';
+import { ConnectionHealth, StoreHealthListener } from './health';
+import { checkReachable, connectionEvents, connectRedis, RedisClient } from './redis-client';
 import type { RedisTarget } from './redis-target';
 import { StateStore } from './store';
 
@@ -8,6 +9,8 @@ export type RedisStoreOptions = {
   prefix?: string;
   /** Deadline of each operation, waiting for a connection included. Default 1000 ms. */
   timeoutMs?: number;
+  /** Told when the connection is lost and when it is back (see {@link ConnectionHealth}). */
+  onHealth?: StoreHealthListener;
 } & (
   /** One Redis by `redis://` or `rediss://` (TLS) URL. It may hold a password, so no message ever repeats it. */
   | { url: string }
@@ -16,7 +19,8 @@ export type RedisStoreOptions = {
 );
 
 export const defaultStatePrefix = 'rtc-token-service:';
-const defaultTimeoutMs = 1000;
+/** A Redis in the same network answers in a millisecond: a second without an answer is an outage, not latency. */
+export const defaultStateTimeoutMs = 1000;
 
 /**
  * SET NX EX and the read of the winner in one atomic step. Redis 7's `SET … NX GET` would do it
@@ -41,22 +45,31 @@ interface StoreCommands {
  * The state store every replica shares (`STATE_STORE=redis`), on ioredis. Keys are `prefix + key`
  * and always carry a TTL; every command touches one key, so on a Redis Cluster each works
  * whatever slot its key hashes to, and keys spread over every node without hash tags. While Redis
- * is unreachable each operation rejects with `state_unavailable` within `timeoutMs`; the client
- * keeps reconnecting, so operations succeed again as soon as Redis is back, with no restart.
+ * is known to be unreachable (a connection refused or lost, and none ready since) each operation
+ * rejects with `state_unavailable` at once; while it is only slow (connecting, or a command
+ * unanswered) it waits at most `timeoutMs`. The client keeps reconnecting, so operations succeed
+ * again as soon as Redis is back, with no restart.
  */
 export class RedisStore implements StateStore {
   readonly prefix: string;
   private readonly redis: RedisClient & StoreCommands;
   private readonly timeoutMs: number;
+  private readonly health: ConnectionHealth;
   /** One wait for the next 'ready' shared by every operation that arrives while disconnected. */
   private nextReady: Promise<void> | undefined;
   private closed = false;
 
   /** Use {@link openRedisStore}, which loads ioredis only when a Redis store is configured. */
-  constructor(redis: RedisClient, options: { prefix: string; timeoutMs: number }) {
+  constructor(redis: RedisClient, options: { prefix: string; timeoutMs: number; onHealth?: StoreHealthListener }) {
     this.redis = redis as RedisClient & StoreCommands;
     this.prefix = options.prefix;
     this.timeoutMs = options.timeoutMs;
+    this.health = new ConnectionHealth(connectionEvents(redis), options.onHealth);
+  }
+
+  /** Whether a connection is ready as far as the client knows, without asking Redis: for metrics. */
+  get reachable(): boolean {
+    return this.health.up;
   }
 
   /**
@@ -94,6 +107,7 @@ export class RedisStore implements StateStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.health.stop();
     if (this.redis.status === 'ready') {
       const ended = new Promise((resolve) => this.redis.once('end', resolve));
       try {
@@ -141,11 +155,21 @@ export class RedisStore implements StateStore {
   private ready(): Promise<void> {
     if (this.closed) return Promise.reject(unavailable('The shared state store is closed.'));
     if (this.redis.status === 'ready') return Promise.resolve();
-    this.nextReady ??= new Promise((resolve) => {
-      this.redis.once('ready', () => {
+    // Waiting out the deadline for a connection known to be refused would only hold the caller.
+    if (this.health.down) return Promise.reject(unreachable());
+    // A first connection refused fails the operations waiting for it, as it fails the ones after.
+    this.nextReady ??= new Promise((resolve, reject) => {
+      const settle = (ready: boolean) => {
         this.nextReady = undefined;
-        resolve();
-      });
+        this.redis.off('ready', onReady);
+        this.redis.off('close', onClose);
+        if (ready) resolve();
+        else reject(unreachable());
+      };
+      const onReady = () => settle(true);
+      const onClose = () => settle(false);
+      this.redis.once('ready', onReady);
+      this.redis.once('close', onClose);
     });
     return this.nextReady;
   }
@@ -160,20 +184,21 @@ export class RedisStore implements StateStore {
  * await store.setIfAbsent('room:standup', sessionId, 86400);
  */
 export function openRedisStore(options: RedisStoreOptions): RedisStore {
-  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const timeoutMs = options.timeoutMs ?? defaultStateTimeoutMs;
   const target: RedisTarget = 'target' in options ? options.target : { shape: 'single', url: options.url, auth: {} };
   const redis = connectRedis(target, timeoutMs, {
     rtcSetIfAbsent: { numberOfKeys: 1, lua: setIfAbsentScript },
     rtcIncrement: { numberOfKeys: 1, lua: incrementScript },
   });
-  // ioredis emits 'error' on every failed (re)connection; unheard, Node would end the process.
-  // Operations report the outage as state_unavailable and ping() to readiness probes.
-  redis.on('error', () => undefined);
-  return new RedisStore(redis, { prefix: options.prefix ?? defaultStatePrefix, timeoutMs });
+  return new RedisStore(redis, { prefix: options.prefix ?? defaultStatePrefix, timeoutMs, onHealth: options.onHealth });
 }
 
 function unavailable(detail: string): Problem {
   return new Problem('state_unavailable', detail);
+}
+
+function unreachable(): Problem {
+  return unavailable('The shared state store cannot be reached; the service keeps reconnecting.');
 }
 
 /** Every key expires (the store's contract), and Redis counts expiry in whole seconds. */

@@ -1,8 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import { Env, invalidConfig, readBoolean, readList, readMatching, readVar } from '../config/env';
+import { Env, invalidConfig, isSet, readBoolean, readList, readMatching, readVar, secretSource } from '../config/env';
+import { readSecretFile } from '../config/secret-file';
 import { Problem } from '../problem';
-import { readKeyFile } from '../vonage/key-strength';
 
 /** A `host:port` a client connects to: a Sentinel, or a seed node of a cluster. */
 export interface RedisEndpoint {
@@ -51,7 +51,6 @@ const onlyWith: Record<string, { shapes: ReadonlyArray<(typeof shapeVariables)[n
   REDIS_SENTINEL_MASTER: { shapes: ['REDIS_SENTINELS'] },
   REDIS_SENTINEL_USERNAME: { shapes: ['REDIS_SENTINELS'] },
   REDIS_SENTINEL_PASSWORD: { shapes: ['REDIS_SENTINELS'] },
-  REDIS_SENTINEL_PASSWORD_FILE: { shapes: ['REDIS_SENTINELS'] },
   REDIS_TLS: { shapes: ['REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'], hint: 'with REDIS_URL, a rediss:// URL turns TLS on' },
 };
 
@@ -77,15 +76,15 @@ const dnsName = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\
  * //   masterName: 'tokens', auth: {}, sentinelAuth: {} }
  */
 export function readRedisTarget(env: Env): RedisTarget {
-  const given = shapeVariables.filter((name) => readVar(env, name) !== undefined);
+  const given = shapeVariables.filter((name) => isSet(env, name));
   if (given.length === 0) {
     throw new Problem('config_missing', `Set one of ${shapeVariables.join(', ')} for STATE_STORE=redis.`);
   }
-  if (given.length > 1) throw new Problem('config_invalid', `Set only one of ${given.join(', ')}.`);
+  if (given.length > 1) throw new Problem('config_invalid', `Set only one of ${given.map((name) => secretSource(env, name)).join(', ')}.`);
   const [shape] = given;
   for (const [name, { shapes, hint }] of Object.entries(onlyWith)) {
-    if (readVar(env, name) !== undefined && !shapes.includes(shape)) {
-      throw new Problem('config_invalid', `${name} is only for ${shapes.join(' and ')}${hint === undefined ? '' : `; ${hint}`}.`);
+    if (isSet(env, name) && !shapes.includes(shape)) {
+      throw new Problem('config_invalid', `${secretSource(env, name)} is only for ${shapes.join(' and ')}${hint === undefined ? '' : `; ${hint}`}.`);
     }
   }
   const auth = readCredentials(env, 'REDIS_USERNAME', 'REDIS_PASSWORD');
@@ -108,11 +107,14 @@ export function readRedisTarget(env: Env): RedisTarget {
 
 function readUrlTarget(env: Env, auth: RedisCredentials): RedisTarget {
   const url = readVar(env, 'REDIS_URL')!;
+  const urlVar = secretSource(env, 'REDIS_URL');
   const parsed = parseRedisUrl(url);
-  if (parsed === undefined) throw invalidConfig('REDIS_URL', 'a redis:// or rediss:// URL');
+  if (parsed === undefined) throw invalidConfig(urlVar, 'a redis:// or rediss:// URL');
   // Two passwords (or users) for one server: which one is meant cannot be guessed.
-  if (parsed.password !== '' && auth.password !== undefined) throw new Problem('config_invalid', 'Set the password in only one of REDIS_URL, REDIS_PASSWORD.');
-  if (parsed.username !== '' && auth.username !== undefined) throw new Problem('config_invalid', 'Set the user in only one of REDIS_URL, REDIS_USERNAME.');
+  if (parsed.password !== '' && auth.password !== undefined) {
+    throw new Problem('config_invalid', `Set the password in only one of ${urlVar}, ${secretSource(env, 'REDIS_PASSWORD')}.`);
+  }
+  if (parsed.username !== '' && auth.username !== undefined) throw new Problem('config_invalid', `Set the user in only one of ${urlVar}, REDIS_USERNAME.`);
   const tls = parsed.protocol === 'rediss:' ? readTls(env) : refuseTlsSettings(env, 'a rediss:// REDIS_URL');
   return tls === undefined ? { shape: 'single', url, auth } : { shape: 'single', url, auth, tls };
 }
@@ -147,7 +149,7 @@ function refuseTlsSettings(env: Env, needed: string): undefined {
 
 /** PEM certificates, one or more (a CA being rotated comes as two), each of which must parse. */
 function readCaFile(path: string): string {
-  const text = readKeyFile(path, 'REDIS_CA_FILE');
+  const text = readSecretFile(path, 'REDIS_CA_FILE');
   const certificates = text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
   if (certificates.length === 0 || !certificates.every(isCertificate)) throw invalidConfig('REDIS_CA_FILE', 'a file of PEM certificates');
   return certificates.join('\n');
@@ -163,22 +165,8 @@ function isCertificate(pem: string): boolean {
 
 function readCredentials(env: Env, usernameVar: string, passwordVar: string): RedisCredentials {
   const username = readMatching(env, usernameVar, redisName, 'a user name (printable characters, no spaces)');
-  const password = readSecret(env, passwordVar);
+  const password = readVar(env, passwordVar);
   return { ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }) };
-}
-
-/**
- * A secret from its variable or from the file its `_FILE` form names (a regular file of at most
- * 64 KB, surrounding whitespace trimmed), never both.
- */
-function readSecret(env: Env, name: string): string | undefined {
-  const fileVar = `${name}_FILE`;
-  const path = readVar(env, fileVar);
-  if (path === undefined) return readVar(env, name);
-  if (readVar(env, name) !== undefined) throw new Problem('config_invalid', `Set only one of ${name}, ${fileVar}.`);
-  const value = readKeyFile(path, fileVar).trim();
-  if (value === '') throw invalidConfig(fileVar, 'a file holding a value');
-  return value;
 }
 
 /** `host[:port]` entries, comma-separated; IPv6 addresses in brackets (`[fd00::1]:6379`). */

@@ -15,6 +15,8 @@ export interface StateStore {
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<string>;
   /** Adds one to the counter under `key` and resolves with the new count; a new counter expires after `ttlSeconds`. */
   increment(key: string, ttlSeconds: number): Promise<number>;
+  /** Whether the store can be reached as far as it knows without asking (a ready connection): for metrics. */
+  readonly reachable: boolean;
   /** Whether the store answers right now, for readiness probes. Never rejects. */
   ping(): Promise<boolean>;
   /** Releases connections so the process can exit. */

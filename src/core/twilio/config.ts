@@ -1,19 +1,20 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import {
-  Env, invalidConfig, readBoolean, readMatching, readSeconds, readVar, requireVars,
+  Env, invalidConfig, readBoolean, readMatching, readSeconds, readVar, requireVars, secretSource,
 } from '../config/env';
 import { TtlPolicy, minTtl } from '../request/ttl';
 import { PushCredentials, pushCredentialVariables, readPushCredentials } from './push';
 import type { TwilioRegion } from './regions';
 import type { TwilioRestOptions } from './rest';
 import { readTwilioRestSettings, twilioRestVariables } from './rest-config';
+import { sidPattern, sidText } from './sid';
 import type { RoomType } from './rooms';
 
 /** One deadline per REST call: a token request waits on Twilio at most this long per step. */
 const restTimeoutMs = 5_000;
 
 /** Twilio's maximum Access Token lifetime: 24 hours. */
-const twilioMaxTtl = 86400;
+export const twilioMaxTtl = 86400;
 
 /** What `/token` needs to mint. */
 export interface TwilioConfig {
@@ -39,8 +40,6 @@ export interface TwilioConfig {
   rest: TwilioRestOptions;
 }
 
-const sid = (prefix: string) => new RegExp(`^${prefix}[0-9a-fA-F]{32}$`);
-const sidText = (prefix: string, what: string) => `${what} (${prefix} followed by 32 hex characters)`;
 
 /** Every variable `/token` reads: setting any of them means this deployment serves Twilio tokens. */
 export const twilioVariables = [
@@ -58,11 +57,11 @@ export const twilioVariables = [
  */
 export function readTwilioConfig(env: Env): TwilioConfig {
   const required = requireVars(env, ['ACCOUNT_SID', 'API_KEY', 'API_SECRET']);
-  if (!sid('AC').test(required.ACCOUNT_SID)) throw invalidConfig('ACCOUNT_SID', sidText('AC', 'an Account SID'));
-  if (!sid('SK').test(required.API_KEY)) throw invalidConfig('API_KEY', sidText('SK', 'an API Key SID'));
-  if (/\s/.test(required.API_SECRET)) throw invalidConfig('API_SECRET', 'an API Key secret');
+  if (!sidPattern('AC').test(required.ACCOUNT_SID)) throw invalidConfig('ACCOUNT_SID', sidText('AC', 'an Account SID'));
+  if (!sidPattern('SK').test(required.API_KEY)) throw invalidConfig('API_KEY', sidText('SK', 'an API Key SID'));
+  if (/\s/.test(required.API_SECRET)) throw invalidConfig(secretSource(env, 'API_SECRET'), 'an API Key secret');
 
-  const outgoingApplicationSid = readMatching(env, 'OUTGOING_SID', sid('AP'), sidText('AP', 'a TwiML App SID'));
+  const outgoingApplicationSid = readMatching(env, 'OUTGOING_SID', sidPattern('AP'), sidText('AP', 'a TwiML App SID'));
   const incomingAllow = readBoolean(env, 'VOICE_INCOMING_ALLOW', true);
   const voicePush = readPushCredentials(env, 'VOICE_PUSH_CREDENTIAL_SID');
   const chatPush = readPushCredentials(env, 'CHAT_PUSH_CREDENTIAL_SID');
@@ -77,7 +76,7 @@ export function readTwilioConfig(env: Env): TwilioConfig {
     signingKey: createSecretKey(Buffer.from(required.API_SECRET, 'utf8')),
     chat: chatServiceSid ? { serviceSid: chatServiceSid, push: chatPush } : undefined,
     voice: outgoingApplicationSid ? { outgoingApplicationSid, incomingAllow, push: voicePush } : undefined,
-    syncServiceSid: readMatching(env, 'SYNC_SERVICE_SID', sid('IS'), sidText('IS', 'a Sync Service SID')),
+    syncServiceSid: readMatching(env, 'SYNC_SERVICE_SID', sidPattern('IS'), sidText('IS', 'a Sync Service SID')),
     ttl: { defaultTtl, maxTtl },
     region,
     roomType,
@@ -94,10 +93,10 @@ export function readTwilioConfig(env: Env): TwilioConfig {
  * Conversations service and is ignored. `CHAT_SERVICE_SID` sidesteps the clash and wins.
  */
 function readChatServiceSid(env: Env): string | undefined {
-  const explicit = readMatching(env, 'CHAT_SERVICE_SID', sid('IS'), sidText('IS', 'a Conversations Service SID'));
+  const explicit = readMatching(env, 'CHAT_SERVICE_SID', sidPattern('IS'), sidText('IS', 'a Conversations Service SID'));
   if (explicit) return explicit;
   const tutorial = readVar(env, 'SERVICE_SID');
-  if (tutorial === undefined || sid('ZS').test(tutorial)) return undefined;
-  if (!sid('IS').test(tutorial)) throw invalidConfig('SERVICE_SID', sidText('IS', 'a Conversations Service SID'));
+  if (tutorial === undefined || sidPattern('ZS').test(tutorial)) return undefined;
+  if (!sidPattern('IS').test(tutorial)) throw invalidConfig('SERVICE_SID', sidText('IS', 'a Conversations Service SID'));
   return tutorial;
 }

@@ -1,9 +1,11 @@
 import { Caller } from '../auth/caller';
 import { use } from '../config/config';
-import { Issued, isoSeconds, tokenEndpoint } from '../endpoint';
+import type { UpstreamBudget } from '../deadline';
+import { IssueRequest, Issued, isoSeconds, tokenEndpoint } from '../endpoint';
+import type { Metrics } from '../metrics/metrics';
 import { Problem } from '../problem';
 import { validateRoomName } from '../request/identity';
-import { readBooleanParam, readListParam, readParam, TokenRequest } from '../request/params';
+import { readBooleanParam, readListParam, readParam } from '../request/params';
 import { resolveTtl } from '../request/ttl';
 import { Service } from '../service';
 import { TwilioConfig } from './config';
@@ -17,7 +19,7 @@ import { readPlatform } from './push';
  * Video room is fetched or created first; with `create_conversation`, its Conversation too, with
  * the identity as a participant, as Twilio's reference token function (plugin-rtc) does.
  */
-function issueTwilioToken(request: TokenRequest, service: Service, caller: Caller, identity: string): Issued | Promise<Issued> {
+function issueTwilioToken(request: IssueRequest, service: Service, caller: Caller, identity: string): Issued | Promise<Issued> {
   const config = use(service.config.twilio);
   const { params } = request;
   const grants = resolveGrants(readListParam(params, 'grants', 'grant_invalid'), config, caller.allowed);
@@ -33,7 +35,10 @@ function issueTwilioToken(request: TokenRequest, service: Service, caller: Calle
   const spec = { identity, ttl, grants, room, platform };
   // Only when asked: the REST client loads and Twilio is called for these requests alone.
   if (room !== undefined && (createRoom || createConversation)) {
-    return prepareRoom(config, room, identity, chatServiceSid).then((joined) => mintFor(config, spec, joined));
+    return prepareRoom(config, request, room, identity, chatServiceSid, service.metrics).then((joined) => {
+      request.deadline.ensureClientWaiting();
+      return mintFor(config, spec, joined);
+    });
   }
   return mintFor(config, spec, undefined);
 }
@@ -43,6 +48,7 @@ function mintFor(config: TwilioConfig, spec: TwilioTokenSpec, joined: Joined | u
   const { identity, ttl, grants, room, platform } = spec;
   const { token, expiresAt } = mintTwilioToken(config, spec);
   return {
+    kind: 'access',
     body: {
       token, identity, grants, ttl, expires_at: isoSeconds(expiresAt),
       // Twilio's reference apps read room_type; without a fetch it is the type rooms are created with.
@@ -54,7 +60,7 @@ function mintFor(config: TwilioConfig, spec: TwilioTokenSpec, joined: Joined | u
   };
 }
 
-function readRoom(request: TokenRequest, hasVideo: boolean): string | undefined {
+function readRoom(request: IssueRequest, hasVideo: boolean): string | undefined {
   const room = validateRoomName(request.params.room);
   if (room !== undefined && !hasVideo) throw new Problem('param_invalid', 'room applies to the video grant, which this request does not include.');
   return room;
@@ -80,13 +86,15 @@ interface Joined {
   conversationSid?: string;
 }
 
-async function prepareRoom(config: TwilioConfig, room: string, identity: string, chatServiceSid: string | undefined): Promise<Joined> {
+async function prepareRoom(
+  config: TwilioConfig, budget: UpstreamBudget, room: string, identity: string, chatServiceSid: string | undefined, metrics: Metrics,
+): Promise<Joined> {
   const { ensureRoom } = await import('./rooms');
-  const { sid: roomSid, type: roomType } = await ensureRoom(config.rest, room, config.roomType);
+  const { sid: roomSid, type: roomType } = await ensureRoom(config.rest, budget, room, config.roomType, metrics);
   if (chatServiceSid === undefined) return { roomSid, roomType };
   const { ensureConversation, addParticipant } = await import('./conversations');
-  const conversation = await ensureConversation(config.rest, chatServiceSid, roomSid);
-  await addParticipant(config.rest, chatServiceSid, conversation.sid, identity);
+  const conversation = await ensureConversation(config.rest, budget, chatServiceSid, roomSid, metrics);
+  await addParticipant(config.rest, budget, chatServiceSid, conversation.sid, identity, metrics);
   return { roomSid, roomType, conversationSid: conversation.sid };
 }
 

@@ -1,5 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type TwilioSDK from 'twilio';
 import type TwilioServiceException from 'twilio/lib/base/TwilioServiceException';
+import { Metrics, statusClass, timeUpstream, Upstream, UpstreamOutcome } from '../metrics/metrics';
+import type { Deadline, UpstreamBudget } from '../deadline';
 import { Problem } from '../problem';
 import { regionalBaseUrl, TwilioRegion } from './regions';
 
@@ -15,7 +18,10 @@ export interface TwilioRestOptions {
   videoBaseUrl?: string;
   /** Replaces `https://conversations.twilio.com` (or the Region's host). */
   conversationsBaseUrl?: string;
-  /** Deadline of each REST request, from connecting to the answer's last byte (5000 in production). */
+  /**
+   * The most one REST request may take, from connecting to the answer's last byte (5000 in
+   * production); less when the token request's deadline leaves less.
+   */
   timeoutMs: number;
 }
 
@@ -31,6 +37,23 @@ export interface TwilioFailure {
 const maxAnswerBytes = 64 * 1024;
 
 const clients = new WeakMap<TwilioRestOptions, TwilioRestClient>();
+
+/**
+ * The deadline of the token request whose calls are running. twilio's resource methods take no
+ * per-call options, and its client is shared by every request (creating one costs ~30 ms), so the
+ * deadline reaches the HTTP layer through the calls' async context.
+ */
+const requestDeadline = new AsyncLocalStorage<Deadline>();
+
+/**
+ * Runs REST calls under a token request's deadline: each gets what is left of it (at most the
+ * client's `timeoutMs`), and all stop when its client goes away.
+ *
+ * @example await underDeadline(request.deadline, () => rooms('standup').fetch())
+ */
+export function underDeadline<T>(deadline: Deadline, calls: () => Promise<T>): Promise<T> {
+  return requestDeadline.run(deadline, calls);
+}
 
 /**
  * The REST client for these options, created on first use and kept for as long as the options
@@ -53,9 +76,12 @@ function createClient(options: TwilioRestOptions): TwilioRestClient {
   // RequestClient's `timeout` only bounds connecting and each silence on the socket: an answer that
   // trickles in a byte at a time holds the request forever (tested). The signal bounds it whole.
   httpClient.axios.interceptors.request.use((config) => {
-    config.signal = AbortSignal.timeout(options.timeoutMs);
+    config.signal = requestDeadline.getStore()?.signalFor(options.timeoutMs) ?? AbortSignal.timeout(options.timeoutMs);
+    // Every request carries the API key's Basic credentials: no redirect may take them elsewhere.
+    config.maxRedirects = 0;
     return config;
   });
+  httpClient.axios.interceptors.response.use(checkAnswer);
   // Counted after decompression: a 1 KB gzip answer that inflates to 1 MB is refused too (tried).
   httpClient.axios.defaults.maxContentLength = maxAnswerBytes;
 
@@ -79,6 +105,23 @@ function createClient(options: TwilioRestOptions): TwilioRestClient {
 }
 
 /**
+ * An answer twilio may build a resource from. A redirect is an error (twilio's resource methods
+ * would take a 3xx answer's body for the resource; Twilio's REST API answers its resources
+ * directly), and a success must be a JSON object, as Twilio's API reference describes every
+ * resource: from `null` twilio throws a TypeError, from `[]` it builds a resource with no fields.
+ */
+function checkAnswer<A extends { status: number; data: unknown }>(answer: A): A {
+  if (answer.status >= 300 && answer.status < 400) {
+    throw new Problem('upstream_error', `Twilio answered with a redirect (HTTP ${answer.status}), which is not followed.`, {}, { vendor_code: answer.status });
+  }
+  const { data } = answer;
+  if (answer.status < 300 && (typeof data !== 'object' || data === null || Array.isArray(data))) {
+    throw new Problem('upstream_error', "Twilio's answer is not the JSON object its API reference describes.", {}, { vendor_code: answer.status });
+  }
+  return answer;
+}
+
+/**
  * twilio's REST client, loaded on first use: `require('twilio')` takes 130-160 ms and ~28 MB of
  * memory, and the client with its two domains ~30 ms more (measured with `node -e` on this 2-core
  * host). Only requests that create rooms or conversations need it.
@@ -88,14 +131,23 @@ function loadTwilio(): typeof TwilioSDK {
 }
 
 /**
- * Fetches a resource by unique name, or creates it when Twilio answers 404. A create refused with
+ * Fetches a resource by unique name, or creates it when Twilio answers 404, under the request's
+ * deadline; a create is counted against the request's creation limits first. A create refused with
  * `duplicateCode` lost a race with a concurrent request, so the resource is fetched again.
  *
- * @example await fetchOrCreate('room', 53113, () => rooms('standup').fetch(), () => rooms.create({ uniqueName: 'standup' }))
+ * @example await fetchOrCreate('room', 53113, request, () => rooms('standup').fetch(), () => rooms.create({ uniqueName: 'standup' }))
  */
-export async function fetchOrCreate<T>(
-  resource: string, duplicateCode: number, fetch: () => Promise<T>, create: () => Promise<T>,
+export function fetchOrCreate<T>(
+  resource: string, duplicateCode: number, budget: UpstreamBudget, fetch: () => Promise<T>, create: () => Promise<T>,
 ): Promise<T> {
+  const counted = async () => {
+    await budget.countCreation();
+    return create();
+  };
+  return underDeadline(budget.deadline, () => fetchElseCreate(resource, duplicateCode, fetch, counted));
+}
+
+async function fetchElseCreate<T>(resource: string, duplicateCode: number, fetch: () => Promise<T>, create: () => Promise<T>): Promise<T> {
   try {
     return await fetch();
   } catch (error) {
@@ -154,7 +206,7 @@ export function upstreamProblem(error: unknown, step: string): unknown {
   }
   if (isAxiosError(error)) {
     switch (error.code) {
-      case 'ERR_CANCELED': // the whole-request signal
+      case 'ERR_CANCELED': // the call's signal: its deadline, the request's, or the client gone
       case 'ECONNABORTED': // axios's connect and idle timeout
       case 'ETIMEDOUT':
         return new Problem('upstream_unavailable', `Twilio did not answer in time when asked to ${step}.`);
@@ -166,10 +218,40 @@ export function upstreamProblem(error: unknown, step: string): unknown {
       }
     }
   }
-  if (error instanceof SyntaxError) {
-    return new Problem('upstream_error', `Twilio's answer when asked to ${step} was not JSON.`);
-  }
   return error;
+}
+
+/**
+ * One REST request at a time, timed and counted in `metrics` under `upstream`.
+ *
+ * @example const timed = twilioTimer(metrics, 'twilio_video'); await timed(() => rooms('standup').fetch())
+ */
+export function twilioTimer(metrics: Metrics, upstream: Upstream): <T>(request: () => Promise<T>) => Promise<T> {
+  return (request) => timeUpstream(metrics, upstream, twilioOutcome, request);
+}
+
+/** How a failed REST request ended, in the terms {@link upstreamProblem} uses to answer it. */
+function twilioOutcome(error: unknown): UpstreamOutcome {
+  if (error instanceof Problem) {
+    // checkAnswer's refusals: a redirect, or a success that is not the resource.
+    const status = error.extensions.vendor_code;
+    return typeof status === 'number' && status >= 300 && status < 400 ? '3xx' : 'bad_answer';
+  }
+  const failure = twilioFailure(error);
+  if (failure) return statusClass(failure.status);
+  if (isAxiosError(error)) {
+    switch (error.code) {
+      case 'ERR_CANCELED':
+      case 'ECONNABORTED':
+      case 'ETIMEDOUT':
+        return 'timeout';
+      case 'ERR_BAD_RESPONSE':
+        return 'bad_answer';
+      default:
+        return 'unreachable';
+    }
+  }
+  return error instanceof SyntaxError ? 'bad_answer' : 'error';
 }
 
 /** axios's errors: no answer, or an unreadable one (twilio's client lets every HTTP status through). */

@@ -47,7 +47,8 @@ const expected = `one of ${Object.keys(aclPresets).join(', ')}, or a JSON object
  */
 export function readAclPolicy(env: Env): AclPolicy {
   const value = readVar(env, 'VONAGE_ACL') ?? 'client-sdk';
-  const preset = aclPresets[value];
+  // An own property only: `__proto__` or `constructor` would otherwise find Object's.
+  const preset = Object.hasOwn(aclPresets, value) ? aclPresets[value] : undefined;
   if (preset) return { name: value, acl: { paths: Object.fromEntries(preset.map((path) => [path, {}])) } };
   const paths = parseAclPaths(value);
   if (paths === undefined) throw invalidConfig('VONAGE_ACL', expected);

@@ -1,5 +1,5 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
-import { Env, firstVar, invalidConfig, missingConfig, readList, readSeconds, readVar } from '../config/env';
+import { Env, firstVar, invalidConfig, isSet, missingConfig, readList, readSeconds, readVar } from '../config/env';
 import { ConcurrencyLimit } from '../overload';
 import { TtlPolicy, minTtl } from '../request/ttl';
 import { readAclPolicy, VonageAcl } from './acl';
@@ -8,7 +8,7 @@ import { readVonageUpstreamConfig, VonageUpstreamConfig, vonageUpstreamVariables
 
 /** Vonage's own default token lifetime (15 minutes) and the cap: 24 hours. */
 const vonageDefaultTtl = 900;
-const vonageMaxTtl = 86400;
+export const vonageMaxTtl = 86400;
 
 /** libuv's default thread pool size: Node runs asynchronous RSA signatures there. */
 const defaultThreadPoolSize = 4;
@@ -49,7 +49,7 @@ export const vonageVariables = [
 
 /** Whether any Vonage variable is set, or the key is present as a private asset. */
 export function vonageConfigured(env: Env, readAsset: ReadAsset): boolean {
-  if (vonageVariables.some((name) => readVar(env, name) !== undefined)) return true;
+  if (vonageVariables.some((name) => isSet(env, name))) return true;
   return readAsset(readVar(env, 'VONAGE_PRIVATE_KEY_ASSET') ?? defaultPrivateKeyAsset) !== undefined;
 }
 

@@ -1,6 +1,6 @@
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import { Env, firstVar, invalidConfig, readVar } from '../config/env';
-import { checkSigningKey, readKeyFile } from './key-strength';
+import { checkSigningKey } from './key-strength';
 
 /** The text of a private asset by its path (e.g. `/vonage-private.key`), where the host has them. */
 export type ReadAsset = (path: string) => string | undefined;
@@ -8,26 +8,26 @@ export type ReadAsset = (path: string) => string | undefined;
 /** Where the private asset lives on Twilio: `assets/vonage-private.private.key`, never served. */
 export const defaultPrivateKeyAsset = '/vonage-private.key';
 
-/** Variables that hold the key inline: ours first, then the ones Vonage Cloud Runtime injects. */
-const inlineKeyVars = ['VONAGE_PRIVATE_KEY', 'PRIVATE_KEY', 'VCR_PRIVATE_KEY'];
+/**
+ * Variables that hold the key: ours first (inline, or in the file its `_FILE` form, alias
+ * `VONAGE_PRIVATE_KEY_PATH`, names), then the ones Vonage Cloud Runtime injects.
+ */
+const keyVars = ['VONAGE_PRIVATE_KEY', 'PRIVATE_KEY', 'VCR_PRIVATE_KEY'];
 
-export const privateKeyVars = [...inlineKeyVars, 'VONAGE_PRIVATE_KEY_PATH', 'VONAGE_PRIVATE_KEY_ASSET'];
+export const privateKeyVars = [...keyVars, 'VONAGE_PRIVATE_KEY_ASSET'];
 
 /** Every way to supply the key, for the message when none is found. */
 export const privateKeySources =
-  'VONAGE_PRIVATE_KEY (or VONAGE_PRIVATE_KEY_PATH, or the private asset assets/vonage-private.private.key on Twilio)';
+  'VONAGE_PRIVATE_KEY (or VONAGE_PRIVATE_KEY_FILE, or the private asset assets/vonage-private.private.key on Twilio)';
 
 /**
- * Finds and parses the application's private key into a KeyObject:
- * inline PEM, then a file, then a Twilio private asset (a deployed Twilio variable holds at most
- * 450 bytes; a 2048-bit PEM is ~1.7 KB). Returns undefined when no source is set.
+ * Finds and parses the application's private key into a KeyObject: PEM from a variable or a
+ * file, then a Twilio private asset (a deployed Twilio variable holds at most 450 bytes; a 2048-bit
+ * PEM is ~1.7 KB). Returns undefined when no source is set.
  */
 export function loadPrivateKey(env: Env, readAsset: ReadAsset): KeyObject | undefined {
-  const inline = firstVar(env, inlineKeyVars);
-  if (inline) return parseRsaKey(inline.value, inline.name);
-
-  const path = readVar(env, 'VONAGE_PRIVATE_KEY_PATH');
-  if (path !== undefined) return parseRsaKey(readKeyFile(path, 'VONAGE_PRIVATE_KEY_PATH'), 'VONAGE_PRIVATE_KEY_PATH');
+  const given = firstVar(env, keyVars);
+  if (given) return parseRsaKey(given.value, given.name);
 
   const asset = readVar(env, 'VONAGE_PRIVATE_KEY_ASSET') ?? defaultPrivateKeyAsset;
   const text = readAsset(asset);

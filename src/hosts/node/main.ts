@@ -2,7 +2,7 @@ import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openAccessWarning } from '../../core/auth/open-access';
-import { configProblems, loadConfig } from '../../core/config/config';
+import { configProblems, loadConfig, use } from '../../core/config/config';
 import { Env } from '../../core/config/env';
 import { withEnvFile } from '../../core/config/env-file';
 import { endpoints } from '../../core/endpoints';
@@ -10,9 +10,10 @@ import { logLine } from '../../core/log';
 import { Problem } from '../../core/problem';
 import { createReadiness } from '../../core/readiness';
 import { startService, stopService } from '../../core/service';
-import { readHostConfig } from './host-config';
+import { listenProblem, readHostConfig } from './host-config';
 import { stopGracefullyOnSignals } from './lifecycle';
 import { LogStream } from './log-stream';
+import { createHostMetrics } from './metrics';
 import { buildRoutes, findAssets, privateAssetReader, Route } from './routes';
 import { createHostServer } from './server';
 
@@ -27,12 +28,13 @@ import { createHostServer } from './server';
  */
 function main(): void {
   loadEnvFile(process.argv.slice(2));
-  // The Vonage SDKs' debug output prints each request's headers, bearer JWTs included: keep it off
-  // even under DEBUG=*, before anything loads the debug module.
-  if (process.env.DEBUG) process.env.DEBUG += ',-vonage*';
+  // Debug output that prints secrets stays off even under DEBUG=*, set before anything loads the
+  // debug module: the Vonage SDKs print each request's headers (bearer JWTs included) and ioredis
+  // each command with its arguments (the AUTH password included).
+  if (process.env.DEBUG) process.env.DEBUG += ',-vonage*,-ioredis*';
   // Read once: configuration only changes with a new deployment, which starts a new process.
   const env: Env = Object.freeze({ ...process.env });
-  const { port, hostname } = readHostConfig(env);
+  const hostConfig = readHostConfig(env);
   const assets = findAssets(join(__dirname, '..', 'assets'));
   const config = loadConfig(env, privateAssetReader(assets));
   const [problem] = configProblems(config);
@@ -41,14 +43,18 @@ function main(): void {
   const log = new LogStream(process.stdout);
   const warning = openAccessWarning(config);
   if (warning !== undefined) log.write(warning);
-  const service = startService(config);
+  // Start-up refused a broken METRICS_TOKEN, so the metrics part is there.
+  const { token } = use(config.metrics);
+  const metrics = token === undefined ? undefined : { series: createHostMetrics(), token };
+  const service = startService(config, { onStoreHealth: (event) => log.write(event), metrics: metrics?.series.counters });
+  metrics?.series.watch(service);
   const readiness = createReadiness(service);
-  const routes = buildRoutes(endpoints, assets);
-  const server = createHostServer({ service, routes, readiness, log: (fields) => log.write(fields) });
+  const routes = buildRoutes(endpoints, assets, { metrics: metrics !== undefined });
+  const server = createHostServer({ service, routes, readiness, log: (fields) => log.write(fields), metrics });
 
   stopGracefullyOnSignals(server, log, () => stopService(service));
-  server.once('error', failStart);
-  server.listen(port, hostname, () => {
+  server.once('error', (error: NodeJS.ErrnoException) => failStart(listenProblem(error, hostConfig)));
+  server.listen(hostConfig.port, hostConfig.hostname, () => {
     const address = server.address();
     log.write({
       event: 'host_started',

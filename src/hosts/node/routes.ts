@@ -2,14 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join, posix, relative, sep } from 'node:path';
 import { ReadAsset } from '../../core/config/config';
 import { Endpoint } from '../../core/endpoint';
+import { Vendor } from '../../core/config/config';
 import { EndpointEntry } from '../../core/endpoints';
 
 /** What a URL path leads to. */
 export type Route =
-  | { kind: 'endpoint'; endpoint: () => Endpoint | Promise<Endpoint> }
+  | { kind: 'endpoint'; vendor?: Vendor; endpoint: () => Endpoint | Promise<Endpoint> }
   | { kind: 'asset'; file: string }
   | { kind: 'health' }
-  | { kind: 'ready' };
+  | { kind: 'ready' }
+  | { kind: 'metrics' };
 
 /** An asset file with the URL path and access Twilio gives it. */
 export interface Asset {
@@ -41,16 +43,18 @@ export function findAssets(dir: string): Asset[] {
 
 /**
  * The route table, built once at start-up: every endpoint of the table, every public asset, `/`
- * for `/assets/index.html` as Twilio's runtime answers it, and the probes Vonage Cloud Runtime
- * and orchestrators call. A path claimed twice stops start-up, as it stops a deploy.
+ * for `/assets/index.html` as Twilio's runtime answers it, the probes Vonage Cloud Runtime and
+ * orchestrators call and, with `metrics`, `/metrics` for Prometheus on the same port (Vonage Cloud
+ * Runtime exposes only one). A path claimed twice stops start-up, as it stops a deploy.
  */
-export function buildRoutes(endpoints: readonly EndpointEntry[], assets: readonly Asset[]): Map<string, Route> {
+export function buildRoutes(endpoints: readonly EndpointEntry[], assets: readonly Asset[], options: { metrics?: boolean } = {}): Map<string, Route> {
   const routes = new Map<string, Route>([['/_/health', { kind: 'health' }], ['/_/ready', { kind: 'ready' }]]);
+  if (options.metrics) routes.set('/metrics', { kind: 'metrics' });
   const add = (path: string, route: Route) => {
     if (routes.has(path)) throw new Error(`Two resources claim the path ${path}.`);
     routes.set(path, route);
   };
-  for (const entry of endpoints) add(entry.path, { kind: 'endpoint', endpoint: loadOnce(entry) });
+  for (const entry of endpoints) add(entry.path, { kind: 'endpoint', vendor: entry.vendor, endpoint: loadOnce(entry) });
   for (const asset of assets) if (!asset.private) add(asset.path, { kind: 'asset', file: asset.file });
   const index = routes.get('/assets/index.html');
   if (index && !routes.has('/')) routes.set('/', index);

@@ -4,6 +4,7 @@ import { Config, use } from '../../core/config/config';
 import { allowedMethods, corsHeaders, preflightHeaders } from '../../core/cors';
 import { LogFields } from '../../core/log';
 import { asProblem, Problem } from '../../core/problem';
+import { checkMetricsAccess } from '../../core/metrics/access';
 import { jsonReply, problemReply, Reply, replyText } from '../../core/reply';
 import { Params, readHeader } from '../../core/request/params';
 import { answerClientError } from './client-error';
@@ -11,6 +12,7 @@ import { readBody } from './request-body';
 import { clientIp } from '../../core/request/client-ip';
 import { mergeParams, parseBody, parseQuery } from '../../core/request/parse';
 import { Service } from '../../core/service';
+import type { HostMetrics } from './metrics';
 import { Route } from './routes';
 import { sendAsset } from './static-asset';
 
@@ -20,6 +22,8 @@ export interface HostApp {
   routes: ReadonlyMap<string, Route>;
   readiness: () => Promise<Reply>;
   log: (fields: LogFields) => void;
+  /** With `METRICS_TOKEN`: the series `/metrics` serves to a scraper that sends the token. */
+  metrics?: { series: HostMetrics; token: string };
 }
 
 /** The methods Twilio's runtime routes to Functions; the same ones here. */
@@ -32,9 +36,10 @@ const routedMethods = new Set(['GET', 'POST', 'OPTIONS']);
 const requestTimeoutMs = 30_000;
 
 /**
- * The Node host's HTTP server: maps each request to an endpoint of the core, an asset or a probe,
- * answers preflights and every refusal in the endpoints' problem+json format, and writes one log
- * line per request, with the token fields on token routes.
+ * The Node host's HTTP server: maps each request to an endpoint of the core, an asset, a probe or
+ * the metrics, answers preflights and every refusal in the endpoints' problem+json format, and
+ * writes one log line per request, with the token fields on token routes. With metrics on, each
+ * request is timed by route (a path of the route table, else `other`) and status class.
  */
 export function createHostServer(app: HostApp): Server {
   const { config } = app.service;
@@ -49,14 +54,7 @@ export function createHostServer(app: HostApp): Server {
     }
     const target = requestTarget(req.url ?? '/');
     const fields: Record<string, unknown> = {};
-    // 'close' follows every answer, and a client that leaves early too: one line either way.
-    res.on('close', () => app.log({
-      event: 'http', method: req.method, path: target.path, status: res.headersSent ? res.statusCode : null,
-      duration_ms: Math.round((performance.now() - started) * 100) / 100,
-      ...fields,
-      ...(res.writableFinished ? {} : { aborted: true }),
-    }));
-    handle(req, res, target, app, fields, trustedHops).catch((error: unknown) => {
+    const handled = handle(req, res, target, app, fields, trustedHops).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) {
         res.destroy();
         return;
@@ -65,6 +63,23 @@ export function createHostServer(app: HostApp): Server {
       fields.code = problem.code;
       if (!(error instanceof Problem)) fields.error = error instanceof Error ? error.name : typeof error;
       send(res, problemReply(problem, hostCors(req, config)));
+    });
+    // 'close' follows every answer, and a client that leaves early too: one line either way. For a
+    // client that left, the line waits for the handler, so it says what became of the request
+    // (its upstream calls stop at once: see TokenRequest.signal).
+    res.on('close', () => {
+      const status = res.headersSent ? res.statusCode : null;
+      const answered = res.writableFinished;
+      const ms = performance.now() - started;
+      app.metrics?.series.httpRequest(app.routes.has(target.path) ? target.path : 'other', status ?? undefined, ms / 1000);
+      const line = () => app.log({
+        event: 'http', method: req.method, path: target.path, status,
+        duration_ms: Math.round(ms * 100) / 100,
+        ...fields,
+        ...(answered ? {} : { aborted: true }),
+      });
+      if (answered) line();
+      else void handled.then(line);
     });
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -125,25 +140,45 @@ async function handle(
       // Readable by the pages the endpoints answer: an app on another origin imports /rtc-token-client.js
       // as a module, which browsers fetch in CORS mode.
       return sendAsset(res, route.file, hostCors(req, app.service.config));
+    case 'metrics':
+      return sendMetrics(req, res, app.metrics!);
     case 'endpoint': {
       let params: Params;
+      let query: Params;
       try {
-        params = mergeParams(parseQuery(target.query), parseBody(req.headers['content-type'], await readBody(req)));
+        query = parseQuery(target.query);
+        params = mergeParams(query, parseBody(req.headers['content-type'], await readBody(req)));
       } catch (error) {
         // Refused before the endpoint saw it, but a refused token request all the same (a client
         // that left mid-body refused nothing).
-        if (error instanceof Problem) fields.outcome = 'refused';
+        if (error instanceof Problem) {
+          fields.outcome = 'refused';
+          if (route.vendor !== undefined) app.service.metrics.tokenRefused(route.vendor, error.code);
+        }
         throw error;
       }
       // Loaded at start-up: awaiting a value that is already there would cost a turn per request.
       const loaded = route.endpoint();
       const endpoint = loaded instanceof Promise ? await loaded : loaded;
       const ip = clientIp(req.socket.remoteAddress, readHeader(req.headers, 'x-forwarded-for'), trustedHops);
-      const outcome = await endpoint({ params, headers: req.headers, clientIp: ip }, app.service);
+      // A connection that closes before the answer is a client gone: its upstream calls stop.
+      const clientGone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) clientGone.abort();
+      });
+      const outcome = await endpoint({ params, query, headers: req.headers, clientIp: ip, signal: clientGone.signal }, app.service);
       Object.assign(fields, outcome.log);
       return send(res, outcome.reply);
     }
   }
+}
+
+/** The exposition, for a scraper that sends the token; anyone else gets the 401 problem. */
+async function sendMetrics(req: IncomingMessage, res: ServerResponse, metrics: NonNullable<HostApp['metrics']>): Promise<void> {
+  checkMetricsAccess(req.headers, metrics.token);
+  const { contentType, text } = await metrics.series.scrape();
+  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
 }
 
 /** Writes a reply in one go; 204 carries no body by definition. */

@@ -5,7 +5,7 @@ import { openAccessWarning } from '../../core/auth/open-access';
 import { loadConfig, Vendor } from '../../core/config/config';
 import { demoTwilioEnv, demoVonageEnv } from '../../core/config/demo';
 import { withEnvFile } from '../../core/config/env-file';
-import { readPort } from '../node/host-config';
+import { readHost, readPort } from '../node/host-config';
 import { findAssets, privateAssetReader } from '../node/routes';
 
 /**
@@ -33,7 +33,7 @@ function main(): void {
   for (const vendor of demo) Object.assign(env, vendor === 'twilio' ? demoTwilioEnv() : demoVonageEnv());
   printDemoNotice(demo);
 
-  const host = env.HOST?.trim() || '127.0.0.1';
+  const host = readHost(env, '127.0.0.1');
   const port = readPort(env, 'PORT');
   if (config.vendors.length > 0 && openAccessWarning(config) !== undefined) {
     console.warn(`WARNING: AUTH_MODE is none and real credentials are configured: anyone who can reach ${host}:${port}\n` +
@@ -41,9 +41,10 @@ function main(): void {
   }
   // DEBUG=* is a common first step when something fails; keep it safe. twilio-run's runtime handler
   // prints every Function context variable (secrets and keys included) and every event, express's
-  // router prints each request's URL with its query (a passcode parameter included), and the Vonage
-  // SDKs print each request's headers (the application JWT included).
-  if (env.DEBUG) env.DEBUG += ',-twilio-runtime-handler:*,-express:router*,-vonage*';
+  // router prints each request's URL with its query (a passcode parameter included), the Vonage
+  // SDKs print each request's headers (the application JWT included), and ioredis prints each
+  // command with its arguments (the AUTH password included).
+  if (env.DEBUG) env.DEBUG += ',-twilio-runtime-handler:*,-express:router*,-vonage*,-ioredis*';
 
   const twilioRun = require.resolve('twilio-run/bin/twilio-run.js');
   const bindHost = join(__dirname, '..', '..', 'scripts', 'bind-host.cjs');
@@ -80,7 +81,7 @@ const demoNotices: Record<Vendor, string> = {
     '  SYNC_SERVICE_SID for the chat, voice and sync grants) in .env: start from .env.example.',
   vonage: 'Vonage: /vonage-token signs with a demo application id and an RSA key generated in memory.\n' +
     '  Vonage rejects these tokens. For real ones set VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY\n' +
-    '  (or VONAGE_PRIVATE_KEY_PATH) in .env: see docs/configuration.md.',
+    '  (or VONAGE_PRIVATE_KEY_FILE) in .env: see docs/configuration.md.',
 };
 
 function printDemoNotice(vendors: readonly Vendor[]): void {

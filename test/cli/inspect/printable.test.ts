@@ -1,4 +1,4 @@
-import { describe as describeValue, firstInvisible, printable } from '../../../src/cli/inspect/printable';
+import { describe as describeValue, firstInvisible, printable, printableJson } from '../../../src/cli/inspect/printable';
 
 describe('printable', () => {
   test.each([
@@ -31,4 +31,13 @@ test('describe quotes strings, prints other values as JSON and says "missing" fo
   expect(describeValue(42)).toBe('42');
   expect(describeValue(undefined)).toBe('missing');
   expect(describeValue({ a: '\u009b' })).toBe('{"a":"\\u{9B}"}');
+});
+
+describe('printableJson', () => {
+  test('escapes C1 controls, bidi overrides, format characters and non-space separators; keeps its own layout', () => {
+    const value = { name: 'a\u009b\u202e\u200b\u2028\u00a0b c', astral: '\u{E0001}x' };
+    const text = printableJson(value);
+    expect(text).toBe('{\n  "name": "a\\u009b\\u202e\\u200b\\u2028\\u00a0b c",\n  "astral": "\\udb40\\udc01x"\n}');
+    expect(JSON.parse(text)).toEqual(value);
+  });
 });

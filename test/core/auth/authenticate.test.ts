@@ -80,6 +80,12 @@ describe('AUTH_MODE=jwt with a remote key set', () => {
     expectRefused(response, 401, 'auth_invalid', invalidChallenge);
   });
 
+  test('claims are the token\'s own: AUTH_IDENTITY_CLAIM=constructor never finds Object\'s', async () => {
+    const response = await token(idp.env({ AUTH_IDENTITY_CLAIM: 'constructor' }), {}, bearer(await idp.sign({ sub: 'u-1' })));
+    expectRefused(response, 401, 'auth_invalid', invalidChallenge);
+    expect(response.json().detail).toBe('The token\'s constructor claim is missing.');
+  });
+
   test('no credentials: 401 auth_required with a bare Bearer challenge', async () => {
     expectRefused(await token(idp.env(), { identity: 'alice' }), 401, 'auth_required', challenge);
   });

@@ -1,13 +1,16 @@
 import { readLimitsConfig } from '../../../src/core/limits/config';
 
 describe('readLimitsConfig', () => {
-  test('defaults: 30 tokens per identity and 120 requests per address a minute, 10 failures per 15 minutes, no proxy', () => {
-    expect(readLimitsConfig({})).toEqual({ identityPerMinute: 30, ipPerMinute: 120, authFailuresPer15Min: 10, trustProxy: 0 });
+  test('defaults: 30 tokens per identity and 120 requests per address a minute, 10 failures per 15 minutes, 20 creations per address and 10 per identity a minute, no proxy', () => {
+    expect(readLimitsConfig({})).toEqual({
+      identityPerMinute: 30, ipPerMinute: 120, authFailuresPer15Min: 10, createIpPerMinute: 20, createIdentityPerMinute: 10, trustProxy: 0,
+    });
   });
 
   test('reads each variable, 0 included', () => {
-    expect(readLimitsConfig({ RATE_LIMIT_IDENTITY: '5', RATE_LIMIT_IP: '0', RATE_LIMIT_AUTH_FAILURES: ' 3 ', TRUST_PROXY: '2' }))
-      .toEqual({ identityPerMinute: 5, ipPerMinute: 0, authFailuresPer15Min: 3, trustProxy: 2 });
+    expect(readLimitsConfig({
+      RATE_LIMIT_IDENTITY: '5', RATE_LIMIT_IP: '0', RATE_LIMIT_AUTH_FAILURES: ' 3 ', RATE_LIMIT_CREATE_IP: '4', RATE_LIMIT_CREATE_IDENTITY: '0', TRUST_PROXY: '2',
+    })).toEqual({ identityPerMinute: 5, ipPerMinute: 0, authFailuresPer15Min: 3, createIpPerMinute: 4, createIdentityPerMinute: 0, trustProxy: 2 });
   });
 
   test('a blank variable keeps the default', () => {

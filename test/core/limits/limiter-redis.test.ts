@@ -5,7 +5,7 @@ import { Problem } from '../../../src/core/problem';
 import { openRedisStore, RedisStore } from '../../../src/core/state/redis-store';
 import { RedisServer, startRedis, stopRedis } from '../../support/redis';
 
-const limits: LimitsConfig = { identityPerMinute: 4, ipPerMinute: 4, authFailuresPer15Min: 3, trustProxy: 0 };
+const limits: LimitsConfig = { identityPerMinute: 4, ipPerMinute: 4, authFailuresPer15Min: 3, createIpPerMinute: 0, createIdentityPerMinute: 0, trustProxy: 0 };
 const prefix = 'limits-test:';
 const alice = '198.51.100.7';
 

@@ -4,11 +4,10 @@ import { createLimiter, Limiter } from '../../../src/core/limits/limiter';
 import { MemoryStore } from '../../../src/core/state/memory-store';
 import { packagesLoadedBy } from '../../support/module-loads';
 
-const limits: LimitsConfig = { identityPerMinute: 2, ipPerMinute: 3, authFailuresPer15Min: 2, trustProxy: 0 };
+const limits: LimitsConfig = { identityPerMinute: 2, ipPerMinute: 3, authFailuresPer15Min: 2, createIpPerMinute: 0, createIdentityPerMinute: 0, trustProxy: 0 };
 const alice = '198.51.100.7';
 const bob = '198.51.100.8';
 
-/** What a call rejected with; the test fails if it resolved. */
 /**
  * rate-limiter-flexible's memory limiter reads Date.now and expires keys with setTimeout: both
  * follow Jest's fake clock, so every header below is exact.
@@ -127,7 +126,7 @@ describe('the limiter on the in-process store', () => {
 describe('limits set to 0', () => {
   freezeClock();
   test('let every request through and report nothing', async () => {
-    const limiter = createLimiter({ identityPerMinute: 0, ipPerMinute: 0, authFailuresPer15Min: 0, trustProxy: 0 }, new MemoryStore());
+    const limiter = createLimiter({ identityPerMinute: 0, ipPerMinute: 0, authFailuresPer15Min: 0, createIpPerMinute: 0, createIdentityPerMinute: 0, trustProxy: 0 }, new MemoryStore());
     for (let i = 0; i < 200; i++) {
       expect(await limiter.checkIp(alice)).toBeUndefined();
       expect(await limiter.consumeIdentity('alice')).toBeUndefined();
@@ -136,7 +135,7 @@ describe('limits set to 0', () => {
   });
 
   test('turn off only the limit that is 0', async () => {
-    const limiter = createLimiter({ identityPerMinute: 1, ipPerMinute: 0, authFailuresPer15Min: 0, trustProxy: 0 }, new MemoryStore());
+    const limiter = createLimiter({ identityPerMinute: 1, ipPerMinute: 0, authFailuresPer15Min: 0, createIpPerMinute: 0, createIdentityPerMinute: 0, trustProxy: 0 }, new MemoryStore());
     expect(await limiter.checkIp(alice)).toBeUndefined();
     expect((await limiter.consumeIdentity('alice'))?.rateLimit).toBe('"identity";r=0;t=60');
     await expect(limiter.consumeIdentity('alice')).rejects.toMatchObject({ code: 'rate_limited' });
@@ -147,13 +146,60 @@ describe('loading', () => {
   // The limiter only asks whether the store is a RedisStore, so a plain object stands for the in-process store.
   test('importing the limiter, with every limit set to 0, loads no package', async () => {
     expect(await packagesLoadedBy('src/core/limits/limiter.ts', `
-      const limiter = exported.createLimiter({ identityPerMinute: 0, ipPerMinute: 0, authFailuresPer15Min: 0, trustProxy: 0 }, {});
+      const limiter = exported.createLimiter({ identityPerMinute: 0, ipPerMinute: 0, authFailuresPer15Min: 0, createIpPerMinute: 0, createIdentityPerMinute: 0, trustProxy: 0 }, {});
       await limiter.checkIp('198.51.100.7');`)).toEqual([]);
   });
 
   test('a limit that is on loads rate-limiter-flexible, and no Redis client for the in-process store', async () => {
     expect(await packagesLoadedBy('src/core/limits/limiter.ts', `
-      const limiter = exported.createLimiter({ identityPerMinute: 0, ipPerMinute: 1, authFailuresPer15Min: 0, trustProxy: 0 }, {});
+      const limiter = exported.createLimiter({ identityPerMinute: 0, ipPerMinute: 1, authFailuresPer15Min: 0, createIpPerMinute: 0, createIdentityPerMinute: 0, trustProxy: 0 }, {});
       await limiter.checkIp('198.51.100.7');`)).toEqual(['rate-limiter-flexible']);
+  });
+});
+
+describe('creations per address and per identity', () => {
+  freezeClock();
+
+  test('counted against the address first, then the identity; each refuses with its own policy', async () => {
+    const limiter = createLimiter({ ...limits, createIpPerMinute: 3, createIdentityPerMinute: 2 }, new MemoryStore());
+    expect((await limiter.consumeCreation(alice, 'maker')).map((status) => status.rateLimit)).toEqual(['"create-ip";r=2;t=60', '"create-identity";r=1;t=60']);
+    await limiter.consumeCreation(alice, 'maker');
+    const identity = await rejectionOf(limiter.consumeCreation(bob, 'maker'));
+    expect(identity).toMatchObject({ code: 'rate_limited', message: 'Too many rooms, sessions or users created for this identity; retry in 60 s.' });
+    expect(identity.headers['RateLimit-Policy']).toBe('"create-identity";q=2;w=60');
+    await limiter.consumeCreation(alice, 'other');
+    const address = await rejectionOf(limiter.consumeCreation(alice, 'other'));
+    expect(address).toMatchObject({ code: 'rate_limited', message: 'Too many rooms, sessions or users created from this address; retry in 60 s.' });
+  });
+
+  test('Twilio Functions expose no address: only the identity counts', async () => {
+    const limiter = createLimiter({ ...limits, createIpPerMinute: 1, createIdentityPerMinute: 5 }, new MemoryStore());
+    await limiter.consumeCreation(undefined, 'a');
+    expect((await limiter.consumeCreation(undefined, 'b')).map((status) => status.policy)).toEqual(['"create-identity";q=5;w=60']);
+  });
+});
+
+describe('at the in-process store\'s cap', () => {
+  freezeClock();
+
+  test('a new mapping is refused with state_unavailable, known ones stay readable, and the limits keep counting: they live apart from the store', async () => {
+    const store = new MemoryStore({ maxKeys: 3 });
+    const limiter = createLimiter({ ...limits, createIdentityPerMinute: 2 }, store);
+    for (const room of ['r1', 'r2', 'r3']) await store.setIfAbsent(`vonage:room:${room}`, `session-${room}`, 86400);
+
+    expect(await rejectionOf(store.setIfAbsent('vonage:room:r4', 'session-r4', 86400))).toMatchObject({
+      code: 'state_unavailable', status: 503, message: 'The in-process state store holds its maximum of 3 keys.',
+    });
+    expect(await store.get('vonage:room:r1')).toBe('session-r1');
+    // New counters, for new addresses and identities, are taken, and count to their limits as before.
+    expect((await limiter.checkIp(alice))?.rateLimit).toBe('"ip";r=2;t=60');
+    await limiter.consumeIdentity('carol');
+    await limiter.consumeIdentity('carol');
+    expect(await rejectionOf(limiter.consumeIdentity('carol'))).toMatchObject({ code: 'rate_limited' });
+    await limiter.consumeCreation(bob, 'dave');
+    await limiter.consumeCreation(bob, 'dave');
+    expect(await rejectionOf(limiter.consumeCreation(bob, 'dave'))).toMatchObject({ code: 'rate_limited' });
+    // Nothing the limiter counted took a place in the store, or pushed a mapping out.
+    expect(store.size).toBe(3);
   });
 });

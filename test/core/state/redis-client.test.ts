@@ -1,24 +1,44 @@
 import { readFileSync } from 'node:fs';
 import { Cluster, Redis } from 'ioredis';
 import { Problem } from '../../../src/core/problem';
+import type { StoreHealthEvent } from '../../../src/core/state/health';
 import { openRedisStore, RedisStore } from '../../../src/core/state/redis-store';
 import { RedisTarget, RedisTls } from '../../../src/core/state/redis-target';
 import { rejectionOf } from '../../support/problem';
 import { RedisCluster, RedisServer, startRedis, startRedisCluster, startSentinel, stopRedis } from '../../support/redis';
 import { makeTestCa, TestCa } from '../../support/test-ca';
+import { freePort } from '../../support/server';
 import { eventually, until } from '../../support/wait';
 
 const stores: RedisStore[] = [];
 
-/** A store on `target`, closed after the test. */
-function openStore(target: RedisTarget): RedisStore {
-  const store = openRedisStore({ target, prefix: 'shape-test:' });
+/** A store on `target`, closed after the test; `health` collects what it reports. */
+function openStore(target: RedisTarget, health: StoreHealthEvent[] = []): RedisStore {
+  const store = openRedisStore({ target, prefix: 'shape-test:', onHealth: (event) => health.push(event) });
   stores.push(store);
   return store;
 }
 
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close()));
+});
+
+describe('nothing to connect to at start-up, whatever the shape', () => {
+  test.each([
+    ['Sentinel', (port: number): RedisTarget => ({ shape: 'sentinel', sentinels: [{ host: '127.0.0.1', port }], masterName: 'tokens', auth: {}, sentinelAuth: {} })],
+    ['Cluster', (port: number): RedisTarget => ({ shape: 'cluster', nodes: [{ host: '127.0.0.1', port }], auth: {} })],
+  ])('%s: one state_store_down, then state_unavailable at once, and reconnection attempts say nothing more', async (_, target) => {
+    const health: StoreHealthEvent[] = [];
+    const store = openStore(target(await freePort()), health);
+    await until(async () => health.length > 0, 'the store reports it is down');
+    const started = performance.now();
+    expect((await rejectionOf(store.get('room:standup'))).code).toBe('state_unavailable');
+    expect(performance.now() - started).toBeLessThan(100);
+    // Attempts back off to one a second: a few more fail meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(health).toEqual([{ level: 'warn', event: 'state_store_down', store: 'redis' }]);
+    expect(store.reachable).toBe(false);
+  });
 });
 
 describe('TLS (rediss://)', () => {

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { Problem } from '../../../src/core/problem';
+import type { StoreHealthEvent } from '../../../src/core/state/health';
 import { openRedisStore, RedisStore } from '../../../src/core/state/redis-store';
 import { RedisServer, startRedis, stopRedis } from '../../support/redis';
 import { freePort } from '../../support/server';
@@ -13,10 +14,19 @@ let raw: Redis;
 const stores: RedisStore[] = [];
 
 /** A store on the shared server, closed after the test. */
-function openStore(url = redis.url): RedisStore {
-  const store = openRedisStore({ url, prefix });
+function openStore(url = redis.url, options: { timeoutMs?: number; onHealth?: (event: StoreHealthEvent) => void } = {}): RedisStore {
+  const store = openRedisStore({ url, prefix, ...options });
   stores.push(store);
   return store;
+}
+
+/** Waits until `condition` holds, for up to 10 s: connection events arrive in their own time. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('the condition never held');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 beforeAll(async () => {
@@ -180,5 +190,110 @@ describe('RedisStore on a real redis-server', () => {
     await expect(store.get('room:standup')).rejects.toMatchObject({ code: 'state_unavailable', message: 'The shared state store is closed.' });
     expect(await store.ping()).toBe(false);
     await store.close();
+  });
+});
+
+describe('RedisStore health', () => {
+  /** Far beyond any refusal, so an answer in a tenth of it cannot have waited for it. */
+  const longDeadlineMs = 10_000;
+
+  test('a refused connection is state_unavailable at once, long before the deadline, from the first operation on', async () => {
+    const port = await freePort();
+    const store = openStore(`redis://127.0.0.1:${port}`, { timeoutMs: longDeadlineMs });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { error, elapsedMs } = await rejectionOf(store.get('room:standup'));
+      expect(error).toMatchObject({ code: 'state_unavailable', message: 'The shared state store cannot be reached; the service keeps reconnecting.' });
+      expect(elapsedMs).toBeLessThan(longDeadlineMs / 10);
+    }
+  });
+
+  test('Redis stopped after it answered: operations fail at once, without waiting for the deadline', async () => {
+    const store = openStore(redis.url, { timeoutMs: longDeadlineMs });
+    expect(await store.ping()).toBe(true);
+    await redis.stop();
+    try {
+      for (const operation of [() => store.get('room:standup'), () => store.increment('count:alice', 60), () => store.ping()]) {
+        const started = performance.now();
+        await operation().catch(() => undefined);
+        expect(performance.now() - started).toBeLessThan(longDeadlineMs / 10);
+      }
+      expect(store.reachable).toBe(false);
+    } finally {
+      await redis.restart();
+    }
+  });
+
+  test('a hung Redis keeps the deadline: no answer is no refusal', async () => {
+    const store = openStore(redis.url, { timeoutMs: 1000 });
+    expect(await store.ping()).toBe(true);
+    redis.pause();
+    try {
+      const { error, elapsedMs } = await rejectionOf(store.get('room:standup'));
+      expect(error).toMatchObject({ code: 'state_unavailable' });
+      expect(elapsedMs).toBeGreaterThanOrEqual(950);
+    } finally {
+      redis.resume();
+    }
+    expect(await eventually(async () => {
+      if (!(await store.ping())) throw new Error('not back yet');
+      return true;
+    })).toBe(true);
+  });
+
+  test('reports the loss once, however many operations and reconnections fail, and the return once', async () => {
+    const events: StoreHealthEvent[] = [];
+    const store = openStore(redis.url, { onHealth: (event) => events.push(event) });
+    expect(await store.ping()).toBe(true);
+    expect(store.reachable).toBe(true);
+    expect(events).toEqual([]);
+    await redis.stop();
+    try {
+      await until(() => events.length > 0);
+      for (let request = 0; request < 20; request++) await store.get('room:standup').catch(() => undefined);
+      // Reconnection attempts back off to one a second: two seconds see several of them fail.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // A reason only when the socket reported one: a server that shuts down closes connections cleanly.
+      expect(events).toEqual([expect.objectContaining({ level: 'warn', event: 'state_store_down', store: 'redis' })]);
+    } finally {
+      await redis.restart();
+    }
+    await until(() => events.length > 1);
+    expect(await store.ping()).toBe(true);
+    expect(store.reachable).toBe(true);
+    expect(events.slice(1)).toEqual([{ level: 'info', event: 'state_store_up', store: 'redis' }]);
+  });
+
+  test('unreachable from the start: one line saying so, with the socket error and no address; then one when it answers', async () => {
+    const port = await freePort();
+    const events: StoreHealthEvent[] = [];
+    const store = openStore(`redis://:${password}@127.0.0.1:${port}`, { onHealth: (event) => events.push(event) });
+    await until(() => events.length > 0);
+    expect(events).toEqual([{ level: 'warn', event: 'state_store_down', store: 'redis', reason: 'ECONNREFUSED' }]);
+    const late = await startRedis({ port, password });
+    try {
+      await until(() => events.length > 1);
+      expect(events.slice(1)).toEqual([{ level: 'info', event: 'state_store_up', store: 'redis' }]);
+      expect(await store.ping()).toBe(true);
+    } finally {
+      await store.close();
+      await stopRedis(late);
+    }
+    expect(JSON.stringify(events)).not.toContain(String(port));
+  });
+
+  test('a wrong password is reported as the reply Redis gave, never the password', async () => {
+    const events: StoreHealthEvent[] = [];
+    openStore(`redis://:not-the-${password}@127.0.0.1:${redis.port}`, { onHealth: (event) => events.push(event) });
+    await until(() => events.length > 0);
+    expect(events).toEqual([{ level: 'warn', event: 'state_store_down', store: 'redis', reason: 'WRONGPASS' }]);
+  });
+
+  test('closing the store is no outage: nothing is reported', async () => {
+    const events: StoreHealthEvent[] = [];
+    const store = openStore(redis.url, { onHealth: (event) => events.push(event) });
+    expect(await store.ping()).toBe(true);
+    await store.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(events).toEqual([]);
   });
 });

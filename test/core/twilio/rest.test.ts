@@ -5,7 +5,7 @@ import { fetchOrCreate, twilioPathSegment, twilioRestClient, TwilioRestOptions }
 import { twilioCredentials } from '../../support/fixtures';
 import { RunningPrism, startPrism, twilioSpecs } from '../../support/prism';
 import { freePort, root } from '../../support/server';
-import { restOptions } from '../../support/twilio-rest';
+import { restOptions, unhurried } from '../../support/twilio-rest';
 import { rejectionOf } from '../../support/problem';
 import {
   inOrder, notFound, RecordedRequest, StandInAnswer, startTwilioStandIn, TwilioStandIn, twilioError,
@@ -28,14 +28,14 @@ async function standIn(answer: (request: RecordedRequest) => StandInAnswer, pris
 /** Fetches or creates the room `standup` through the Video domain at `options`. */
 function ensureStandup(options: TwilioRestOptions, type = 'group') {
   const rooms = twilioRestClient(options).video.v1.rooms;
-  return fetchOrCreate('room', 53113, () => rooms('standup').fetch(), () => rooms.create({ uniqueName: 'standup', type: type as 'group' }));
+  return fetchOrCreate('room', 53113, unhurried(), () => rooms('standup').fetch(), () => rooms.create({ uniqueName: 'standup', type: type as 'group' }));
 }
 
 describe('the REST client', () => {
   it('authenticates with the API key and secret as Basic credentials', async () => {
     const video = await standIn(() => ({ status: 200, body: room }));
     await ensureStandup(restOptions({ videoBaseUrl: video.url }));
-    expect(video.requests).toEqual([{ method: 'GET', path: '/v1/Rooms/standup', form: {}, authorization: basicCredentials }]);
+    expect(video.requests).toEqual([{ method: 'GET', path: '/v1/Rooms/standup', form: {}, authorization: basicCredentials, receivedAt: expect.any(Number) }]);
   });
 
   it('is created once per options object', () => {
@@ -190,7 +190,7 @@ describe('failed REST calls', () => {
   it('are upstream_error when the answer is not JSON', async () => {
     const video = await standIn(() => ({ status: 200, body: '<html>Gateway</html>' }));
     const problem = await rejectionOf(ensureStandup(restOptions({ videoBaseUrl: video.url })));
-    expect([problem.code, problem.message]).toEqual(['upstream_error', "Twilio's answer when asked to fetch the room was not JSON."]);
+    expect([problem.code, problem.message]).toEqual(['upstream_error', "Twilio's answer is not the JSON object its API reference describes."]);
   });
 
   it('never carry the credentials', async () => {

@@ -220,10 +220,16 @@ describe('/vonage-token private key sources', () => {
     await tokenClaims({ ...base, ...env }, { identity: 'alice' });
   });
 
-  test('VONAGE_PRIVATE_KEY_PATH, a file', async () => {
+  test.each(['VONAGE_PRIVATE_KEY_FILE', 'VONAGE_PRIVATE_KEY_PATH'])('%s, a file', async (name) => {
     const file = join(mkdtempSync(join(tmpdir(), 'vonage-key-')), 'private.key');
     writeFileSync(file, privatePem, { mode: 0o600 });
-    await tokenClaims({ ...base, VONAGE_PRIVATE_KEY_PATH: file }, { identity: 'alice' });
+    await tokenClaims({ ...base, [name]: file }, { identity: 'alice' });
+  });
+
+  test('a key file of your own wins over the key Vonage Cloud Runtime injects', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vonage-key-')), 'private.key');
+    writeFileSync(file, privatePem, { mode: 0o600 });
+    await tokenClaims({ ...base, VONAGE_PRIVATE_KEY_FILE: file, PRIVATE_KEY: 'not a key' }, { identity: 'alice' });
   });
 
   test('a private asset at /vonage-private.key, or where VONAGE_PRIVATE_KEY_ASSET says', async () => {
@@ -231,9 +237,6 @@ describe('/vonage-token private key sources', () => {
     await tokenClaims({ ...base, VONAGE_PRIVATE_KEY_ASSET: '/keys/app.key' }, { identity: 'alice' }, (path) => (path === '/keys/app.key' ? privatePem : undefined));
   });
 
-  test('the inline key wins over a path', async () => {
-    await tokenClaims({ ...base, VONAGE_PRIVATE_KEY: privatePem, VONAGE_PRIVATE_KEY_PATH: '/nonexistent' }, { identity: 'alice' });
-  });
 
   test.each([
     ['API_APPLICATION_ID', { API_APPLICATION_ID: vonageApplicationId }],
@@ -253,7 +256,7 @@ describe('/vonage-token configuration problems never show key material', () => {
     expect(response.statusCode).toBe(500);
     expect(response.json()).toMatchObject({
       code: 'config_missing',
-      detail: 'Set VONAGE_APPLICATION_ID, VONAGE_PRIVATE_KEY (or VONAGE_PRIVATE_KEY_PATH, or the private asset assets/vonage-private.private.key on Twilio) in the environment or .env file.',
+      detail: 'Set VONAGE_APPLICATION_ID, VONAGE_PRIVATE_KEY (or VONAGE_PRIVATE_KEY_FILE, or the private asset assets/vonage-private.private.key on Twilio) in the environment or .env file.',
     });
   });
 
@@ -268,6 +271,7 @@ describe('/vonage-token configuration problems never show key material', () => {
     }, 'VONAGE_PRIVATE_KEY is not an RSA private key of at least 2048 bits.'],
     ['VONAGE_PRIVATE_KEY_PATH', '/dev/zero', { VONAGE_PRIVATE_KEY_PATH: '/dev/zero' }, 'VONAGE_PRIVATE_KEY_PATH is not a regular file of at most 64 KB.'],
     ['VONAGE_PRIVATE_KEY_PATH', 'a missing file', { VONAGE_PRIVATE_KEY_PATH: '/nonexistent/private.key' }, 'VONAGE_PRIVATE_KEY_PATH is not a readable file.'],
+    ['VONAGE_PRIVATE_KEY', 'also in a file', { VONAGE_PRIVATE_KEY: privatePem, VONAGE_PRIVATE_KEY_PATH: '/nonexistent' }, 'Set only one of VONAGE_PRIVATE_KEY, VONAGE_PRIVATE_KEY_PATH.'],
     ['VONAGE_APPLICATION_ID', 'a non-UUID', { VONAGE_PRIVATE_KEY: privatePem, VONAGE_APPLICATION_ID: 'my-app' }, 'VONAGE_APPLICATION_ID is not a Vonage application id (a UUID).'],
     ['VONAGE_VIDEO_ROLES', 'an unknown role', { VONAGE_PRIVATE_KEY: privatePem, VONAGE_VIDEO_ROLES: 'publisher,owner' }, 'VONAGE_VIDEO_ROLES is not a comma-separated list of subscriber, publisher, moderator.'],
   ])('%s with %s → config_invalid', async (_name, _what, env, detail) => {
@@ -276,6 +280,13 @@ describe('/vonage-token configuration problems never show key material', () => {
     expect(response.json()).toMatchObject({ code: 'config_invalid', detail });
     expect(JSON.stringify(response.json())).not.toContain(keyBody);
     expect(JSON.stringify(response.json())).not.toContain('PRIVATE KEY-----');
+  });
+
+  test('a key file that holds no private key is named by the variable that names the file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vonage-key-')), 'public.key');
+    writeFileSync(file, vonageKeys().publicPem);
+    const response = await callEndpoint('/vonage-token', { VONAGE_APPLICATION_ID: vonageApplicationId, VONAGE_PRIVATE_KEY_FILE: file }, { identity: 'alice' });
+    expect(response.json()).toMatchObject({ code: 'config_invalid', detail: 'VONAGE_PRIVATE_KEY_FILE is not a PEM RSA private key.' });
   });
 
   test('log fields carry identity and kind, never the token or key', async () => {

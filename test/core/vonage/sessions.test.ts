@@ -114,13 +114,21 @@ describe('sessionForRoom when Vonage fails', () => {
     });
   });
 
-  test('no answer within the deadline is upstream_unavailable', async () => {
+  test('no answer within the call\'s deadline is upstream_unavailable', async () => {
     standin.fault = 'hang';
     await expect(upstream.sessionForRoom('a', options({ timeoutMs: 300 }), 'standup')).rejects.toEqual({
       code: 'upstream_unavailable', status: 503,
-      detail: 'Vonage did not answer the Video session request within 300 ms.',
+      detail: 'Vonage did not answer the Video session request in time.',
       extensions: {},
     });
+  });
+
+  test('the request\'s deadline of 2 s ends the call long before the call\'s own 20 s: upstream_unavailable', async () => {
+    standin.fault = 'hang';
+    const started = Date.now();
+    const problem = upstream.sessionForRoom('a', { ...options({ timeoutMs: 20_000 }), budgetMs: 2000 }, 'standup');
+    await expect(problem).rejects.toMatchObject({ code: 'upstream_unavailable', status: 503 });
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   test('a refused connection is upstream_unavailable', async () => {

@@ -88,11 +88,11 @@ describe('ensureUser when Vonage fails', () => {
     });
   });
 
-  test('no answer within the deadline is upstream_unavailable', async () => {
+  test('no answer within the call\'s deadline is upstream_unavailable', async () => {
     standin.fault = 'hang';
     await expect(upstream.ensureUser('a', options({ timeoutMs: 300 }), 'alice')).rejects.toEqual({
       code: 'upstream_unavailable', status: 503,
-      detail: 'Vonage did not answer the Users request within 300 ms.',
+      detail: 'Vonage did not answer the Users request in time.',
       extensions: {},
     });
   });

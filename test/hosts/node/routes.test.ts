@@ -37,6 +37,13 @@ describe('assets and routes', () => {
     expect(routes.get('/token')).toMatchObject({ kind: 'endpoint' });
   });
 
+  test('/metrics is a route only when metrics are on, and then no asset may claim it', () => {
+    expect(buildRoutes([endpoint], []).has('/metrics')).toBe(false);
+    expect(buildRoutes([endpoint], [], { metrics: true }).get('/metrics')).toEqual({ kind: 'metrics' });
+    expect(() => buildRoutes([endpoint], [{ path: '/metrics', private: false, file: '/tmp/metrics' }], { metrics: true }))
+      .toThrow('Two resources claim the path /metrics.');
+  });
+
   test('a path claimed twice stops start-up', () => {
     expect(() => buildRoutes([endpoint, endpoint], [])).toThrow('Two resources claim the path /token.');
   });
