@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { startRedis } from '../test/support/redis';
+import { RedisCluster, startRedis, startRedisCluster } from '../test/support/redis';
 import { buildDir, root } from '../test/support/server';
 import { ask, coldStarts, Floor, HttpFigures, interleave, measureTwilioRun, requireCosts, rssMiB, spawnPinned, startServer } from './http';
 import { benchEnv, benchTwilioMint, benchVonageMint, vonageSigningInput } from './mint';
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     target('host /token with metrics vs without (req/s)', meteredToken.requestsPerSecond / hostToken.requestsPerSecond, '≥ 0.95×', (r) => r >= 0.95),
   ];
   const stateStoreRatio = redisStore && redisStore.redis.requestsPerSecond / redisStore.memory.requestsPerSecond;
+  const clusterRatio = redisStore?.cluster && redisStore.cluster.requestsPerSecond / redisStore.redis.requestsPerSecond;
   const meteredCpuRatio = meteredToken.serverCpuMicroseconds === undefined || hostToken.serverCpuMicroseconds === undefined
     ? undefined : meteredToken.serverCpuMicroseconds / hostToken.serverCpuMicroseconds;
 
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
       rs256PerSecond, rs256CpuMicroseconds: rs256Cpu ?? null, stateStore: redisStore ?? null,
     },
     stateStoreRatio: stateStoreRatio ?? null,
+    clusterRatio: clusterRatio ?? null,
     metricsCpuRatio: meteredCpuRatio ?? null,
     coldStartMs: cold,
     requireMs,
@@ -141,8 +143,10 @@ async function main(): Promise<void> {
     ['twilio-run /token (npm start)', ...(twilioRun ? route(twilioRun) : ['MISSING', 'no successful answer: not measured'])],
     ['Node host /token, STATE_STORE=memory', ...(redisStore ? route(redisStore.memory) : ['MISSING', 'not measured'])],
     ['Node host /token, STATE_STORE=redis', ...(redisStore ? route(redisStore.redis) : ['MISSING', 'redis-server could not be started: not measured'])],
+    ['Node host /token, 3-master Redis Cluster', ...(redisStore?.cluster ? route(redisStore.cluster) : ['MISSING', 'the cluster could not be made: not measured'])],
     ['/token server CPU, metrics on vs off', meteredCpuRatio === undefined ? 'MISSING' : `${f(meteredCpuRatio, 2)}×`, 'interleaved; CPU per answered request, same host build'],
     ['/token req/s, redis vs memory', stateStoreRatio === undefined ? 'MISSING' : `${f(stateStoreRatio, 2)}×`, 'interleaved; the limits counted in each store'],
+    ['/token req/s, cluster vs one redis', clusterRatio === undefined ? 'MISSING' : `${f(clusterRatio, 2)}×`, 'interleaved; the same two keys per request'],
     ['Cold start to first /token 200', `${f(cold.host, 0)} ms`, `bare node:http app ${f(cold.bare, 0)} ms (medians)`],
     ['require(build/functions/token.js)', `${f(requireMs.tokenFunction, 1)} ms`, `require('twilio/lib/jwt/AccessToken') ${f(requireMs.accessToken, 1)} ms (medians, fresh processes)`],
     ['Node host RSS after 2 equal runs', `${f(memory.afterFirstMiB)} → ${f(memory.afterSecondMiB)} MiB`, `growth ${f(results.memory.growthMiB)} MiB`],
@@ -172,8 +176,11 @@ async function startRs256Floor(env: ReturnType<typeof benchEnv>): Promise<Floor 
 }
 
 /**
- * `/token` with the limits counted in memory and in a real local redis-server, interleaved.
- * Undefined when redis-server cannot be started here: reported as missing, never as a pass.
+ * `/token` with the limits counted in memory, in a real local redis-server and in a real local
+ * 3-master Redis Cluster, interleaved. Undefined when redis-server cannot be started here, and
+ * the cluster's figures undefined when the cluster cannot be made: reported as missing, never as
+ * a pass. One identity from one address: each request counts the same two keys, so the cluster's
+ * figures compare its client's cost per request, not the capacity of its masters.
  */
 async function measureRedisStore(env: Record<string, string>, rounds: number, secondsPerRound: number) {
   let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -182,17 +189,25 @@ async function measureRedisStore(env: Record<string, string>, rounds: number, se
   } catch {
     return undefined;
   }
+  let cluster: RedisCluster | undefined;
+  try {
+    cluster = await startRedisCluster();
+  } catch {
+    cluster = undefined;
+  }
   const memory = await startServer(hostScript, env);
   const shared = await startServer(hostScript, { ...env, STATE_STORE: 'redis', REDIS_URL: redis.url });
+  const clustered = cluster && await startServer(hostScript, { ...env, STATE_STORE: 'redis', REDIS_CLUSTER_NODES: cluster.seeds });
   try {
     const { routes } = await interleave([
       { name: 'memory', url: `${memory.url}/token?identity=alice`, server: memory },
       { name: 'redis', url: `${shared.url}/token?identity=alice`, server: shared },
+      ...(clustered ? [{ name: 'cluster', url: `${clustered.url}/token?identity=alice`, server: clustered }] : []),
     ], rounds, secondsPerRound);
-    return { memory: routes.memory, redis: routes.redis };
+    return { memory: routes.memory, redis: routes.redis, cluster: routes.cluster as HttpFigures | undefined };
   } finally {
-    await Promise.all([memory.stop(), shared.stop()]);
-    await redis.stop();
+    await Promise.all([memory.stop(), shared.stop(), clustered?.stop()]);
+    await Promise.all([redis.stop(), cluster?.stop()]);
   }
 }
 

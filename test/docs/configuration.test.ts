@@ -7,6 +7,14 @@ import { Env } from '../../src/core/config/env';
 import { readHostConfig } from '../../src/hosts/node/host-config';
 import { fullTwilioEnv, vonageApplicationId, vonageEnv, vonageKeys } from '../support/fixtures';
 import { root } from '../support/server';
+import { makeTestCa, TestCa } from '../support/test-ca';
+
+/** A CA file for REDIS_CA_FILE, which must hold a certificate to be read past its checks. */
+let redisCa: TestCa;
+beforeAll(() => {
+  redisCa = makeTestCa(['redis.internal']);
+});
+afterAll(() => redisCa.remove());
 
 /** Every name `read` looks up in the environment it is given, set or not. */
 function namesRead(env: Env, read: (env: Env) => unknown): Set<string> {
@@ -32,8 +40,9 @@ const authSetups: Record<AuthMode, Env[]> = {
 };
 
 /**
- * Configurations that together take every branch that reads a variable: each AUTH_MODE, Redis,
- * both vendors set up, and each source of the Vonage key (inline, a file, the private asset).
+ * Configurations that together take every branch that reads a variable: each AUTH_MODE, each
+ * shape of Redis with TLS, both vendors set up, and each source of the Vonage key (inline, a
+ * file, the private asset).
  */
 function walk(): Array<{ env: Env; readAsset?: ReadAsset }> {
   const keyFile = join(mkdtempSync(join(tmpdir(), 'docs-config-')), 'private.key');
@@ -45,6 +54,14 @@ function walk(): Array<{ env: Env; readAsset?: ReadAsset }> {
     { env: { VONAGE_APPLICATION_ID: vonageApplicationId, VONAGE_PRIVATE_KEY_PATH: keyFile } },
     { env: { VONAGE_APPLICATION_ID: vonageApplicationId }, readAsset: asAsset },
     { env: { ...fullTwilioEnv, STATE_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379' } },
+    { env: { ...fullTwilioEnv, STATE_STORE: 'redis', REDIS_URL: 'rediss://redis.internal:6380', REDIS_CA_FILE: redisCa.caFile } },
+    {
+      env: {
+        ...fullTwilioEnv, STATE_STORE: 'redis', REDIS_SENTINELS: 'sentinel-a,sentinel-b', REDIS_SENTINEL_MASTER: 'mymaster',
+        REDIS_TLS: 'true', REDIS_TLS_SERVERNAME: 'redis.internal',
+      },
+    },
+    { env: { ...fullTwilioEnv, STATE_STORE: 'redis', REDIS_CLUSTER_NODES: 'redis-0:6379,redis-1:6379' } },
     ...authModes.flatMap((mode) => authSetups[mode].map((setup) => ({ env: { ...fullTwilioEnv, AUTH_MODE: mode, ...setup } }))),
   ];
 }

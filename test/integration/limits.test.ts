@@ -1,3 +1,4 @@
+import { answer } from '../support/answer';
 import { fullTwilioEnv, vonageApplicationId, vonageEnv, vonageKeys } from '../support/fixtures';
 import { startRedis } from '../support/redis';
 import { linesWith, RunningServer, startNodeHost, waitUntil } from '../support/server';
@@ -5,12 +6,6 @@ import { notFound, startTwilioStandIn, TwilioStandIn } from '../support/twilio-s
 import { startVonageStandin, VonageStandin } from '../support/vonage-standin';
 
 type Redis = Awaited<ReturnType<typeof startRedis>>;
-
-async function answer(url: string, init: RequestInit = {}) {
-  const response = await fetch(url, init);
-  const body = (await response.json()) as Record<string, unknown>;
-  return { status: response.status, code: body.code, token: body.token, headers: response.headers };
-}
 
 describe('limits hold across replicas sharing one Redis', () => {
   let redis: Redis;

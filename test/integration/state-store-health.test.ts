@@ -1,7 +1,8 @@
 import { twilioCredentials } from '../support/fixtures';
 import { parseExposition, sampleValue } from '../support/prometheus';
 import { RedisServer, startRedis, stopRedis } from '../support/redis';
-import { freePort, RunningServer, startNodeHost } from '../support/server';
+import { freePort, logLines, RunningServer, startNodeHost } from '../support/server';
+import { until as untilWithin } from '../support/wait';
 
 /** Far beyond any refusal, so an answer in a tenth of it cannot have waited for it. */
 const storeDeadlineMs = 10_000;
@@ -21,19 +22,9 @@ afterAll(async () => {
   await stopRedis(redis);
 });
 
-/** The JSON log lines of `event` the server wrote so far. */
-function logLines(server: RunningServer, event: string): Array<Record<string, unknown>> {
-  return server.output().split('\n').filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>).filter((fields) => fields.event === event);
-}
-
 /** Waits until `condition` holds, for up to 10 s. */
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`the condition never held:\n${host.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  return untilWithin(condition, 'the condition held', 10_000, () => host.output());
 }
 
 /** `rtc_state_store_up` as the host's /metrics says it, which answers whether Redis does or not. */

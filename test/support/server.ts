@@ -28,6 +28,16 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * The JSON log lines of `event` a server wrote so far, parsed.
+ *
+ * @example expect(logLines(host, 'state_store_down')).toHaveLength(1);
+ */
+export function logLines(server: RunningServer, event: string): Array<Record<string, unknown>> {
+  return server.output().split('\n').filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>).filter((fields) => fields.event === event);
+}
+
 /** Starts a server process and waits until `readyPath` answers over HTTP. */
 export async function startProcess(
   args: string[], options: { env: NodeJS.ProcessEnv; port: number; readyPath: string; cwd?: string },

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,14 +10,17 @@ export interface TestCa {
   /** A server key and certificate the CA signed for `hosts`, PEM. */
   key: string;
   cert: string;
+  /** The same key and certificate as files, for servers that read them (redis-server). */
+  keyFile: string;
+  certFile: string;
   remove(): void;
 }
 
 /**
  * A certificate authority made with openssl for one test run, and a server certificate it signed
- * for `hosts`: a process started with `NODE_EXTRA_CA_CERTS=caFile` trusts that certificate for
- * those names, and nothing else changes. Nothing of it is kept: the keys live in a temporary
- * directory that `remove()` deletes.
+ * for `hosts` (names or IP addresses): a process started with `NODE_EXTRA_CA_CERTS=caFile`, or a
+ * client given `caFile` as its CA, trusts that certificate for those hosts, and nothing else
+ * changes. Nothing of it is kept: the keys live in a temporary directory that `remove()` deletes.
  *
  * @example const ca = makeTestCa(['serverless.twilio.com']); … ca.remove();
  */
@@ -30,7 +34,7 @@ export function makeTestCa(hosts: readonly string[]): TestCa {
     '-subj', '/CN=rtc-token-service test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
   openssl('req', ...ecKey, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', `/CN=${hosts[0]}`);
   writeFileSync(file('server.ext'), [
-    `subjectAltName=${hosts.map((host) => `DNS:${host}`).join(',')}`,
+    `subjectAltName=${hosts.map((host) => `${isIP(host) === 0 ? 'DNS' : 'IP'}:${host}`).join(',')}`,
     'basicConstraints=CA:FALSE',
     'keyUsage=critical,digitalSignature',
     'extendedKeyUsage=serverAuth',
@@ -42,6 +46,8 @@ export function makeTestCa(hosts: readonly string[]): TestCa {
     caFile: file('ca.pem'),
     key: readFileSync(file('server.key'), 'utf8'),
     cert: readFileSync(file('server.pem'), 'utf8'),
+    keyFile: file('server.key'),
+    certFile: file('server.pem'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -20,6 +20,8 @@ const secretFiles: ReadonlyMap<string, readonly string[]> = new Map([
   ['METRICS_TOKEN', ['METRICS_TOKEN_FILE']],
   // A password travels in the URL.
   ['REDIS_URL', ['REDIS_URL_FILE']],
+  ['REDIS_PASSWORD', ['REDIS_PASSWORD_FILE']],
+  ['REDIS_SENTINEL_PASSWORD', ['REDIS_SENTINEL_PASSWORD_FILE']],
   ['VONAGE_PRIVATE_KEY', ['VONAGE_PRIVATE_KEY_FILE', 'VONAGE_PRIVATE_KEY_PATH']],
 ]);
 

@@ -1,24 +1,26 @@
-import type { Redis, RedisOptions } from 'ioredis';
 import { Problem } from '../problem';
 import { ConnectionHealth, StoreHealthListener } from './health';
+import { checkReachable, connectionEvents, connectRedis, RedisClient } from './redis-client';
+import type { RedisTarget } from './redis-target';
 import { StateStore } from './store';
 
-export interface RedisStoreOptions {
-  /** `redis://` or `rediss://` (TLS) URL. It may hold a password, so no message ever repeats it. */
-  url: string;
+export type RedisStoreOptions = {
   /** Put before every key, so several services can share one Redis. Default `rtc-token-service:`. */
   prefix?: string;
   /** Deadline of each operation, waiting for a connection included. Default 1000 ms. */
   timeoutMs?: number;
   /** Told when the connection is lost and when it is back (see {@link ConnectionHealth}). */
   onHealth?: StoreHealthListener;
-}
+} & (
+  /** One Redis by `redis://` or `rediss://` (TLS) URL. It may hold a password, so no message ever repeats it. */
+  | { url: string }
+  /** Any Redis deployment: a URL with TLS settings, Sentinel, or Cluster. */
+  | { target: RedisTarget }
+);
 
 export const defaultStatePrefix = 'rtc-token-service:';
 /** A Redis in the same network answers in a millisecond: a second without an answer is an outage, not latency. */
 export const defaultStateTimeoutMs = 1000;
-/** Reconnection never stops; attempts back off to one a second, so a returning Redis is used within a second. */
-const maxReconnectDelayMs = 1000;
 
 /**
  * SET NX EX and the read of the winner in one atomic step. Redis 7's `SET … NX GET` would do it
@@ -41,14 +43,16 @@ interface StoreCommands {
 
 /**
  * The state store every replica shares (`STATE_STORE=redis`), on ioredis. Keys are `prefix + key`
- * and always carry a TTL. While Redis is known to be unreachable (a connection refused or lost,
- * and none ready since) each operation rejects with `state_unavailable` at once; while it is only
- * slow (connecting, or a command unanswered) it waits at most `timeoutMs`. The client keeps
- * reconnecting, so operations succeed again as soon as Redis is back, with no restart.
+ * and always carry a TTL; every command touches one key, so on a Redis Cluster each works
+ * whatever slot its key hashes to, and keys spread over every node without hash tags. While Redis
+ * is known to be unreachable (a connection refused or lost, and none ready since) each operation
+ * rejects with `state_unavailable` at once; while it is only slow (connecting, or a command
+ * unanswered) it waits at most `timeoutMs`. The client keeps reconnecting, so operations succeed
+ * again as soon as Redis is back, with no restart.
  */
 export class RedisStore implements StateStore {
   readonly prefix: string;
-  private readonly redis: Redis & StoreCommands;
+  private readonly redis: RedisClient & StoreCommands;
   private readonly timeoutMs: number;
   private readonly health: ConnectionHealth;
   /** One wait for the next 'ready' shared by every operation that arrives while disconnected. */
@@ -56,11 +60,11 @@ export class RedisStore implements StateStore {
   private closed = false;
 
   /** Use {@link openRedisStore}, which loads ioredis only when a Redis store is configured. */
-  constructor(redis: Redis, options: { prefix: string; timeoutMs: number; onHealth?: StoreHealthListener }) {
-    this.redis = redis as Redis & StoreCommands;
+  constructor(redis: RedisClient, options: { prefix: string; timeoutMs: number; onHealth?: StoreHealthListener }) {
+    this.redis = redis as RedisClient & StoreCommands;
     this.prefix = options.prefix;
     this.timeoutMs = options.timeoutMs;
-    this.health = new ConnectionHealth(redis, options.onHealth);
+    this.health = new ConnectionHealth(connectionEvents(redis), options.onHealth);
   }
 
   /** Whether a connection is ready as far as the client knows, without asking Redis: for metrics. */
@@ -72,7 +76,7 @@ export class RedisStore implements StateStore {
    * The ioredis client, for libraries that speak Redis themselves (rate-limiter-flexible). Keys
    * they write must start with `prefix` and expire; run their calls through {@link run}.
    */
-  get client(): Redis {
+  get client(): RedisClient {
     return this.redis;
   }
 
@@ -92,7 +96,7 @@ export class RedisStore implements StateStore {
 
   async ping(): Promise<boolean> {
     try {
-      await this.run((redis) => redis.ping());
+      await this.run(checkReachable);
       return true;
     } catch {
       return false;
@@ -125,7 +129,7 @@ export class RedisStore implements StateStore {
    *
    * @example await store.run((redis) => redis.ping())
    */
-  async run<T>(operation: (redis: Redis) => Promise<T>): Promise<T> {
+  async run<T>(operation: (redis: RedisClient) => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     let late = false;
     const deadline = new Promise<never>((_, reject) => {
@@ -181,28 +185,11 @@ export class RedisStore implements StateStore {
  */
 export function openRedisStore(options: RedisStoreOptions): RedisStore {
   const timeoutMs = options.timeoutMs ?? defaultStateTimeoutMs;
-  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
-  const redisOptions: RedisOptions = {
-    // Fail fast while disconnected instead of queueing: a queued write could run long after its
-    // request was answered with 503, and the queue would grow for as long as Redis is away.
-    enableOfflineQueue: false,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    // A connection that stops answering mid-command is dropped and re-established.
-    socketTimeout: timeoutMs,
-    // A command in flight when the connection drops fails rather than being sent again later.
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    retryStrategy: (attempt) => Math.min(attempt * 100, maxReconnectDelayMs),
-    // close() disconnects only a connection that is not ready, which has nothing left to flush;
-    // ioredis would otherwise keep a 2 s timer alive even for a socket that is already gone.
-    disconnectTimeout: 100,
-    scripts: {
-      rtcSetIfAbsent: { numberOfKeys: 1, lua: setIfAbsentScript },
-      rtcIncrement: { numberOfKeys: 1, lua: incrementScript },
-    },
-  };
-  const redis = new RedisClient(options.url, redisOptions);
+  const target: RedisTarget = 'target' in options ? options.target : { shape: 'single', url: options.url, auth: {} };
+  const redis = connectRedis(target, timeoutMs, {
+    rtcSetIfAbsent: { numberOfKeys: 1, lua: setIfAbsentScript },
+    rtcIncrement: { numberOfKeys: 1, lua: incrementScript },
+  });
   return new RedisStore(redis, { prefix: options.prefix ?? defaultStatePrefix, timeoutMs, onHealth: options.onHealth });
 }
 

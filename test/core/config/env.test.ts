@@ -89,7 +89,14 @@ describe('loadConfig with secrets in files', () => {
     expect(config.vendors).toEqual(['twilio']);
     expect(use(config.twilio).rest.apiSecret).toBe(twilioCredentials.API_SECRET);
     expect(use(config.auth)).toEqual({ mode: 'passcode', passcode: 'correct horse battery' });
-    expect(use(config.state)).toEqual({ kind: 'redis', url: 'redis://:pass@cache:6379', prefix: 'rtc-token-service:', timeoutMs: 1000 });
+    expect(use(config.state)).toEqual({
+      kind: 'redis', target: { shape: 'single', url: 'redis://:pass@cache:6379', auth: {} }, prefix: 'rtc-token-service:', timeoutMs: 1000,
+    });
+    const sentinel = loadConfig({
+      STATE_STORE: 'redis', REDIS_SENTINELS: 'sentinel-a', REDIS_SENTINEL_MASTER: 'mymaster',
+      REDIS_PASSWORD_FILE: secretFile('redis-password', 'data-pw\n'), REDIS_SENTINEL_PASSWORD_FILE: secretFile('sentinel-password', 'sentinel-pw\n'),
+    });
+    expect(use(sentinel.state)).toMatchObject({ target: { auth: { password: 'data-pw' }, sentinelAuth: { password: 'sentinel-pw' } } });
   });
 
   test('both forms set: the part that needs the secret holds the problem, and loadConfig still returns', () => {

@@ -12,13 +12,15 @@ describe('readStateConfig', () => {
   });
 
   test('reads Redis with the default prefix', () => {
-    expect(readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://:pw@cache:6379/2' }))
-      .toEqual({ kind: 'redis', url: 'redis://:pw@cache:6379/2', prefix: 'rtc-token-service:', timeoutMs: 1000 });
+    expect(readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://:pw@cache:6379/2' })).toEqual({
+      kind: 'redis', target: { shape: 'single', url: 'redis://:pw@cache:6379/2', auth: {} }, prefix: 'rtc-token-service:', timeoutMs: 1000,
+    });
   });
 
-  test('accepts rediss:// for TLS, a custom prefix, and STATE_STORE in any case', () => {
-    expect(readStateConfig({ STATE_STORE: 'Redis', REDIS_URL: 'rediss://cache.example:6380', STATE_PREFIX: 'tokens-eu:' }))
-      .toEqual({ kind: 'redis', url: 'rediss://cache.example:6380', prefix: 'tokens-eu:', timeoutMs: 1000 });
+  test('accepts a custom prefix, any shape of Redis, and STATE_STORE in any case', () => {
+    expect(readStateConfig({ STATE_STORE: 'Redis', REDIS_CLUSTER_NODES: 'node-0:7000', STATE_PREFIX: 'tokens-eu:' })).toEqual({
+      kind: 'redis', target: { shape: 'cluster', nodes: [{ host: 'node-0', port: 7000 }], auth: {} }, prefix: 'tokens-eu:', timeoutMs: 1000,
+    });
   });
 
   test('names an unknown STATE_STORE', () => {
@@ -26,16 +28,11 @@ describe('readStateConfig', () => {
       .toMatchObject({ code: 'config_invalid', message: 'STATE_STORE is not memory or redis.' });
   });
 
-  test('requires REDIS_URL for Redis', () => {
-    expect(problemOf(() => readStateConfig({ STATE_STORE: 'redis' })))
-      .toMatchObject({ code: 'config_missing', message: 'Set REDIS_URL in the environment or .env file.' });
-  });
-
-  test.each(['http://:secret-pw@cache:6379', 'cache:6379', 'redis://', 'REDIS://:secret-pw@cache'])(
-    'refuses REDIS_URL %p without repeating it', (url) => {
-      const problem = problemOf(() => readStateConfig({ STATE_STORE: 'redis', REDIS_URL: url }));
-      expect(problem).toMatchObject({ code: 'config_invalid', message: 'REDIS_URL is not a redis:// or rediss:// URL.' });
+  test('requires where Redis is', () => {
+    expect(problemOf(() => readStateConfig({ STATE_STORE: 'redis' }))).toMatchObject({
+      code: 'config_missing', message: 'Set one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES for STATE_STORE=redis.',
     });
+  });
 
   test('reads the deadline of a store operation in milliseconds', () => {
     expect(readStateConfig({ STATE_STORE: 'redis', REDIS_URL: 'redis://cache', STATE_TIMEOUT_MS: '10000' }))
@@ -62,7 +59,7 @@ describe('openStateStore', () => {
 
   test('opens a Redis store with the configured prefix', async () => {
     const redis = await startRedis();
-    const store = openStateStore({ kind: 'redis', url: redis.url, prefix: 'tokens-eu:', timeoutMs: 1000 });
+    const store = openStateStore({ kind: 'redis', target: { shape: 'single', url: redis.url, auth: {} }, prefix: 'tokens-eu:', timeoutMs: 1000 });
     try {
       expect(store).toBeInstanceOf(RedisStore);
       await store.setIfAbsent('room:standup', 'session-1', 60);
@@ -84,7 +81,7 @@ describe('loading', () => {
 
   test('opening a Redis store loads ioredis', async () => {
     expect(await packagesLoadedBy('src/core/state/config.ts', `
-      const store = exported.openStateStore({ kind: 'redis', url: 'redis://127.0.0.1:1', prefix: 'p:', timeoutMs: 1000 });
+      const store = exported.openStateStore({ kind: 'redis', target: { shape: 'single', url: 'redis://127.0.0.1:1', auth: {} }, prefix: 'p:', timeoutMs: 1000 });
       await store.close();`)).toContain('ioredis');
   });
 });
