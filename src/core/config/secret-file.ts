@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { invalidConfig } from './env';
+import { invalidConfig } from './problems';
 
 /** A PEM RSA key is under 4 KB even at 8192 bits, a password or URL far less: anything much larger is not a secret. */
 const maxSecretFileBytes = 64 * 1024;
