@@ -1,7 +1,8 @@
 import { join, parse } from 'node:path';
 import { Config, loadConfig } from '../core/config/config';
 import type { Env } from '../core/config/env';
-import { readSmallFile, withEnvFile } from '../core/config/env-file';
+import { withEnvFile } from '../core/config/env-file';
+import { readFileIfPresent } from '../core/config/secret-file';
 import type { CommandIo } from './command';
 
 /**
@@ -16,6 +17,6 @@ import type { CommandIo } from './command';
 export function loadCliConfig(io: Pick<CommandIo, 'env' | 'cwd'>, overrides: Env = {}): Config {
   return loadConfig({ ...withEnvFile(io.env, io.cwd), ...overrides }, (path) => {
     const { name, ext } = parse(path);
-    return readSmallFile(join(io.cwd, 'assets', `${name}.private${ext}`));
+    return readFileIfPresent(join(io.cwd, 'assets', `${name}.private${ext}`), `assets/${name}.private${ext}`);
   });
 }

@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
+import { basename } from 'node:path';
 import { parseEnv } from 'node:util';
 import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/utils/fs';
 import { getConfigFromFlags } from 'twilio-run/dist/config/deploy';
 import { builder as deployOptions } from 'twilio-run/dist/commands/deploy';
 import type { Argv } from 'yargs';
-import { readSmallFile } from '../core/config/env-file';
+import { readFileIfPresent } from '../core/config/secret-file';
 
 /** What `twilio-run deploy` is about to do, worked out offline by twilio-run's own code. */
 export interface DeployPlan {
@@ -51,7 +52,7 @@ export async function deployPlan(args: readonly string[]): Promise<DeployPlan> {
     functionsFolderNames: config.functionsFolderName ? [config.functionsFolderName] : undefined,
     assetsFolderNames: config.assetsFolderName ? [config.assetsFolderName] : undefined,
   });
-  const envText = readSmallFile(config.envPath) ?? '';
+  const envText = readFileIfPresent(config.envPath, basename(config.envPath)) ?? '';
   const localVariables = parseEnv(envText) as Record<string, string>;
   return {
     variables: Object.fromEntries(Object.entries(config.env).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),

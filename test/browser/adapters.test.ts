@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { fullTwilioEnv, twilioCredentials, vonageEnv, vonageKeys } from '../support/fixtures';
 import { bundleForBrowser, describeInBrowser, launchChromium } from '../support/browser';
-import { eventually } from '../support/eventually';
+import { eventually } from '../support/wait';
 import { importModule, OriginPage } from '../support/origin-page';
 import { RunningServer, startNodeHost } from '../support/server';
 import { standInTwilsock, standInVoiceSignaling, twilsockUrl, voiceSignalingHost } from '../support/twilio-sockets';

@@ -1,18 +1,20 @@
 /**
- * Retries `operation` until it resolves, or rethrows its last failure once `timeoutMs` passed: for
- * what settles in its own time (a reconnection, a failover, a cluster agreeing on its state). A
- * condition to wait on, never a sleep.
+ * Retries `operation` until it resolves (or an assertion in it passes), or rethrows its last
+ * failure once `timeoutMs` passed: for what settles in its own time (a reconnection, a failover, a
+ * cluster agreeing on its state, a page's event). A condition to wait on, never a sleep; the
+ * deadline only bounds a failure.
  *
  * @example const count = await eventually(() => store.increment('count:alice', 60));
+ * @example await eventually(() => expect(signaling.listens).toHaveLength(2));
  */
-export async function eventually<T>(operation: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(operation: () => T | Promise<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await operation();
     } catch (error) {
       if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,11 @@ describe('withEnvFile', () => {
   test('a file over 64 KB is refused, naming the path and nothing it holds', () => {
     writeFileSync(join(dir, '.env'), `API_SECRET=${'s'.repeat(64 * 1024)}\n`);
     const problem = problemOf(() => withEnvFile({}, dir));
-    expect(problem).toMatchObject({ code: 'config_invalid', message: `${join(dir, '.env')} is larger than 64 KB.` });
+    expect(problem).toMatchObject({ code: 'config_invalid', message: '.env is not a regular file of at most 64 KB.' });
+  });
+
+  test('a .env that is a FIFO is refused at once, without waiting for a writer', () => {
+    execFileSync('mkfifo', [join(dir, '.env')]);
+    expect(problemOf(() => withEnvFile({}, dir))).toMatchObject({ code: 'config_invalid', message: '.env is not a regular file of at most 64 KB.' });
   });
 });

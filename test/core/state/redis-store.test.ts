@@ -4,6 +4,7 @@ import type { StoreHealthEvent } from '../../../src/core/state/health';
 import { openRedisStore, RedisStore } from '../../../src/core/state/redis-store';
 import { RedisServer, startRedis, stopRedis } from '../../support/redis';
 import { freePort } from '../../support/server';
+import { eventually } from '../../support/wait';
 
 const password = 'redis-test-secret';
 const prefix = 'test-prefix:';
@@ -60,19 +61,6 @@ function expectUnavailable({ error, elapsedMs }: { error: unknown; elapsedMs: nu
   expect(detail).not.toContain(String(port));
   expect(detail).not.toContain('127.0.0.1');
   expect(elapsedMs).toBeLessThan(1500);
-}
-
-/** Retries `operation` until it succeeds or 10 s pass: reconnection takes up to a backoff step. */
-async function eventually<T>(operation: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      return await operation();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 describe('RedisStore on a real redis-server', () => {
