@@ -1,8 +1,9 @@
 import autocannon from 'autocannon';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn, StdioOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { freePort, startTwilioRun } from '../test/support/server';
+import { join } from 'node:path';
+import { buildDir, freePort, startTwilioRun } from '../test/support/server';
 import { median } from './stats';
 
 export interface HttpFigures {
@@ -11,7 +12,7 @@ export interface HttpFigures {
   p99Ms: number;
   non2xx: number;
   errors: number;
-  /** The server's own CPU time per answered request. */
+  /** The server's own CPU time per answered request, all its threads counted. */
   serverCpuMicroseconds?: number;
 }
 
@@ -20,22 +21,44 @@ export interface Server {
   process: ChildProcess;
   /** Time from spawn to the first 200 from `readyPath`. */
   coldStartMs: number;
+  /** The server's `process.cpuUsage()` so far (user + system, every thread), asked over IPC. */
+  cpuMicroseconds(): Promise<number>;
   stop(): Promise<void>;
 }
 
+/** Preloaded into every server: answers the benchmark's CPU questions (bench/apps/cpu-probe.ts). */
+const cpuProbe = join(buildDir, 'bench', 'cpu-probe.js');
+
 /**
- * Starts a server script with only `env`, its output discarded so the terminal does not pace it,
- * pinned to CPU 1 when the benchmark runs pinned. Resolves on the first 200 from `readyPath`.
+ * Spawns a Node script with only `env` and an IPC channel, pinned to CPU 1 when the benchmark runs
+ * pinned. Its stdout is a pipe the benchmark drains and discards, as a platform collects a
+ * deployed service's log lines (containers, Vonage Cloud Runtime): every server pays for its own
+ * log writes as it would there, and the terminal paces none of them.
+ */
+export function spawnPinned(args: readonly string[], env: Record<string, string>): ChildProcess {
+  const options = { env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'ignore', 'ipc'] as StdioOptions };
+  const child = process.env.BENCH_PIN_SERVERS === '1'
+    ? spawn('taskset', ['-c', '1', process.execPath, ...args], options)
+    : spawn(process.execPath, [...args], options);
+  child.stdout!.resume();
+  return child;
+}
+
+/** Sends `message` to a child and resolves with its next answer. */
+export function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    child.once('message', (answer) => resolve(answer as T));
+    child.send(message as string, (error) => error && reject(error));
+  });
+}
+
+/**
+ * Starts a server script with the CPU probe preloaded. Resolves on the first 200 from `readyPath`.
  */
 export async function startServer(script: string, env: Record<string, string>, readyPath = '/token?identity=alice'): Promise<Server> {
   const port = await freePort();
-  const pinned = process.env.BENCH_PIN_SERVERS === '1';
   const started = process.hrtime.bigint();
-  const args = [script];
-  const child = pinned ? spawn('taskset', ['-c', '1', process.execPath, ...args], options()) : spawn(process.execPath, args, options());
-  function options() {
-    return { env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), VCR_PORT: String(port), ...env }, stdio: 'ignore' as const };
-  }
+  const child = spawnPinned(['-r', cpuProbe, script], { PORT: String(port), VCR_PORT: String(port), ...env });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20000;
   for (;;) {
@@ -45,7 +68,11 @@ export async function startServer(script: string, env: Record<string, string>, r
   }
   const coldStartMs = Number(process.hrtime.bigint() - started) / 1e6;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { url, process: child, coldStartMs, stop: async () => { child.kill('SIGTERM'); await exited; } };
+  return {
+    url, process: child, coldStartMs,
+    cpuMicroseconds: async () => (await ask<{ cpuMicroseconds: number }>(child, 'cpu')).cpuMicroseconds,
+    stop: async () => { child.kill('SIGTERM'); await exited; },
+  };
 }
 
 /**
@@ -63,9 +90,10 @@ function answersOk(url: string): Promise<boolean> {
 }
 
 /** Requests per second and latency at a fixed concurrency, like a busy app's clients, plus the server's CPU per request. */
-export async function load(url: string, seconds: number, serverPid?: number, connections = 10): Promise<HttpFigures> {
-  const cpuBefore = serverPid === undefined ? 0 : cpuMicroseconds(serverPid);
+export async function load(url: string, seconds: number, server?: Server, connections = 10): Promise<HttpFigures> {
+  const cpuBefore = await server?.cpuMicroseconds();
   const result = await autocannon({ url, connections, duration: seconds });
+  const cpuAfter = await server?.cpuMicroseconds();
   const served = result.requests.total;
   return {
     requestsPerSecond: result.requests.average,
@@ -73,28 +101,41 @@ export async function load(url: string, seconds: number, serverPid?: number, con
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    serverCpuMicroseconds: serverPid === undefined || served === 0 ? undefined : (cpuMicroseconds(serverPid) - cpuBefore) / served,
+    serverCpuMicroseconds: cpuBefore === undefined || cpuAfter === undefined || served === 0 ? undefined : (cpuAfter - cpuBefore) / served,
   };
 }
 
 export interface Route {
   name: string;
   url: string;
-  pid?: number;
+  /** The server answering `url`, whose CPU is counted. */
+  server?: Server;
+}
+
+/** A measure of CPU per operation that takes its turn among the routes: `run(seconds)` works that long and answers µs per operation. */
+export interface Floor {
+  name: string;
+  run(seconds: number): Promise<number>;
 }
 
 /**
  * Loads each route in turn, round after round (A B C A B C …), after one warm-up segment each, so a
- * noisy moment on this shared machine lands on every route alike. Per route: the mean rate over
- * all rounds, the median of the rounds' latency percentiles, CPU per request over all rounds.
+ * noisy moment on this shared machine lands on every route alike; floors take their turn after
+ * the routes in each round. Per route: the mean rate over all rounds, the median of the rounds'
+ * latency percentiles and of their CPU per request; per floor, the median of its rounds.
  */
-export async function interleave(routes: readonly Route[], rounds: number, secondsPerRound: number): Promise<Record<string, HttpFigures>> {
-  for (const route of routes) await load(route.url, 1, undefined);
+export async function interleave(
+  routes: readonly Route[], rounds: number, secondsPerRound: number, floors: readonly Floor[] = [],
+): Promise<{ routes: Record<string, HttpFigures>; floors: Record<string, number> }> {
+  for (const route of routes) await load(route.url, 1);
+  for (const floor of floors) await floor.run(1);
   const samples = new Map<string, HttpFigures[]>(routes.map((route) => [route.name, []]));
+  const floorSamples = new Map<string, number[]>(floors.map((floor) => [floor.name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const route of routes) samples.get(route.name)!.push(await load(route.url, secondsPerRound, route.pid));
+    for (const route of routes) samples.get(route.name)!.push(await load(route.url, secondsPerRound, route.server));
+    for (const floor of floors) floorSamples.get(floor.name)!.push(await floor.run(secondsPerRound));
   }
-  return Object.fromEntries([...samples].map(([name, figures]) => {
+  const figures = Object.fromEntries([...samples].map(([name, figures]) => {
     const cpu = figures.map((figure) => figure.serverCpuMicroseconds);
     return [name, {
       requestsPerSecond: figures.reduce((sum, figure) => sum + figure.requestsPerSecond, 0) / figures.length,
@@ -105,12 +146,7 @@ export async function interleave(routes: readonly Route[], rounds: number, secon
       serverCpuMicroseconds: cpu.every((value) => value !== undefined) ? median(cpu as number[]) : undefined,
     }];
   }));
-}
-
-/** User plus system CPU time of a process so far, from /proc (Linux; the kernel counts 100 ticks a second). */
-function cpuMicroseconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  return { routes: figures, floors: Object.fromEntries([...floorSamples].map(([name, values]) => [name, median(values)])) };
 }
 
 /** Resident set size of a process in MiB, from /proc (Linux). */

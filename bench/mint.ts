@@ -43,10 +43,15 @@ export function benchTwilioMint(env: ReturnType<typeof benchEnv>, quick: boolean
   ], quick ? { batch: 200, batches: 5, warmup: 200 } : { batch: 1000, batches: 15, warmup: 2000 });
 }
 
+/** What RS256 signs for a Vonage client token as `/vonage-token?identity=alice` mints it. */
+export async function vonageSigningInput(env: ReturnType<typeof benchEnv>): Promise<string> {
+  return signingInput((await mintVonageClientToken(readVonageConfig(env, () => undefined), 'alice', 900)).token);
+}
+
 /** µs per Vonage client token: this project, @vonage/jwt's tokenGenerate, one raw RS256 signature. */
 export async function benchVonageMint(env: ReturnType<typeof benchEnv>, quick: boolean) {
   const config = readVonageConfig(env, () => undefined);
-  const input = Buffer.from(signingInput((await mintVonageClientToken(config, 'alice', 900)).token));
+  const input = Buffer.from(await vonageSigningInput(env));
   return compare([
     { name: 'project', run: () => mintVonageClientToken(config, 'alice', 900) },
     { name: 'vonageJwt', run: () => tokenGenerate(env.VONAGE_APPLICATION_ID, env.VONAGE_PRIVATE_KEY, { subject: 'alice', acl: config.acl, ttl: 900 }) },

@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'build', 'bench');
 const options = { bundle: true, platform: 'node', target: 'node22', format: 'cjs', packages: 'external', logLevel: 'warning' };
 await build({ ...options, entryPoints: [join(root, 'bench', 'main.ts')], outfile: join(out, 'main.js') });
-for (const app of ['fastify-token', 'bare-token']) {
+for (const app of ['fastify-token', 'fastify-production-token', 'bare-token', 'cpu-probe', 'rs256-floor']) {
   await build({ ...options, entryPoints: [join(root, 'bench', 'apps', `${app}.ts`)], outfile: join(out, `${app}.js`) });
 }
 const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;

@@ -37,12 +37,15 @@ export function statusOf(name: string, quota: number, windowSeconds: number, rem
  * // { 'RateLimit-Policy': '"ip";q=120;w=60, "identity";q=30;w=60', RateLimit: '"ip";r=119;t=60, "identity";r=29;t=60' }
  */
 export function rateLimitHeaders(statuses: ReadonlyArray<RateLimitStatus | undefined>): Record<string, string> {
-  const applied = statuses.filter((status): status is RateLimitStatus => status !== undefined);
-  if (applied.length === 0) return {};
-  return {
-    'RateLimit-Policy': applied.map((status) => status.policy).join(', '),
-    RateLimit: applied.map((status) => status.rateLimit).join(', '),
-  };
+  // One pass, no intermediate arrays: every token answer carries these fields.
+  let policy = '';
+  let rateLimit = '';
+  for (const status of statuses) {
+    if (status === undefined) continue;
+    policy = policy === '' ? status.policy : `${policy}, ${status.policy}`;
+    rateLimit = rateLimit === '' ? status.rateLimit : `${rateLimit}, ${status.rateLimit}`;
+  }
+  return policy === '' ? {} : { 'RateLimit-Policy': policy, RateLimit: rateLimit };
 }
 
 /**

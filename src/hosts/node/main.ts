@@ -11,7 +11,7 @@ import { Problem } from '../../core/problem';
 import { createReadiness } from '../../core/readiness';
 import { startService, stopService } from '../../core/service';
 import { listenProblem, readHostConfig } from './host-config';
-import { stopGracefullyOnSignals } from './lifecycle';
+import { InFlight, stopGracefullyOnSignals } from './lifecycle';
 import { LogStream } from './log-stream';
 import { createHostMetrics } from './metrics';
 import { buildRoutes, findAssets, privateAssetReader, Route } from './routes';
@@ -50,9 +50,10 @@ function main(): void {
   metrics?.series.watch(service);
   const readiness = createReadiness(service);
   const routes = buildRoutes(endpoints, assets, { metrics: metrics !== undefined });
-  const server = createHostServer({ service, routes, readiness, log: (fields) => log.write(fields), metrics });
+  const inFlight = new InFlight();
+  const server = createHostServer({ service, routes, readiness, log: (fields) => log.write(fields), inFlight, metrics });
 
-  stopGracefullyOnSignals(server, log, () => stopService(service));
+  stopGracefullyOnSignals(server, inFlight, log, () => stopService(service));
   server.once('error', (error: NodeJS.ErrnoException) => failStart(listenProblem(error, hostConfig)));
   server.listen(hostConfig.port, hostConfig.hostname, () => {
     const address = server.address();
