@@ -1,5 +1,6 @@
 import { Env, invalidConfig, readVar } from './config/env';
 import { Problem } from './problem';
+import type { ClientGone } from './request/params';
 
 /**
  * Under Twilio Functions' 10-second execution limit, so even there a slow vendor ends in a problem
@@ -29,22 +30,28 @@ export function readUpstreamBudget(env: Env): number {
 /**
  * One token request's time for upstream work, which every call it makes shares (a room, its
  * Conversation and a participant are up to seven sequential calls), and whether the client is still
- * waiting for the answer. Costs nothing until a call asks for a signal.
+ * waiting for the answer. Costs nothing until a call asks for a signal: only then is the client's
+ * own signal made.
  *
  * @example
- * const deadline = new Deadline(8000, clientGone);
+ * const deadline = new Deadline(8000, request.clientGone);
  * await fetch(url, { signal: deadline.signalFor(5000) });
  */
 export class Deadline {
   /** On performance.now()'s clock, which no clock adjustment moves. */
   private readonly endsAt: number;
 
-  constructor(budgetMs: number, readonly clientGone?: AbortSignal, startedAt = performance.now()) {
+  constructor(budgetMs: number, private readonly client?: ClientGone, startedAt = performance.now()) {
     this.endsAt = startedAt + budgetMs;
   }
 
+  /** Aborts when the client is gone, where the host can tell. */
+  get clientGone(): AbortSignal | undefined {
+    return this.client?.signal;
+  }
+
   /** The same end, for work several requests share: it stops when `clientGone` says all of them left. */
-  sharedBy(clientGone: AbortSignal): Deadline {
+  sharedBy(clientGone: ClientGone): Deadline {
     return new Deadline(this.endsAt - performance.now(), clientGone);
   }
 
@@ -69,7 +76,7 @@ export class Deadline {
 
   /** Throws the client's leaving, so nothing is minted for a client that is gone. */
   ensureClientWaiting(): void {
-    this.clientGone?.throwIfAborted();
+    this.client?.signal.throwIfAborted();
   }
 }
 

@@ -70,7 +70,7 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
       const request = {
         ...received,
         params: withAliases(received.params, aliases),
-        deadline: new Deadline(use(config.upstreamBudgetMs), received.signal),
+        deadline: new Deadline(use(config.upstreamBudgetMs), received.clientGone),
         // Issuers get the request once its identity is resolved.
         countCreation: () => (counted ??= limiter.consumeCreation(received.clientIp, identity!).then((statuses) => {
           limits.push(...statuses);
@@ -90,7 +90,7 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
       return { reply: jsonReply(200, issued.body, { ...cors, ...rateLimitHeaders(limits) }), log: { outcome: 'issued', ...issued.log } };
     } catch (error) {
       const problem = asProblem(error);
-      if (received.signal?.aborted) return { reply: problemReply(problem, cors), log: { outcome: 'abandoned', identity } };
+      if (received.clientGone?.signal.aborted) return { reply: problemReply(problem, cors), log: { outcome: 'abandoned', identity } };
       service.metrics.tokenRefused(vendor, problem.code);
       return {
         reply: problemReply(problem, { ...cors, ...rateLimitHeaders(limits) }),

@@ -26,7 +26,7 @@ describe('Deadline', () => {
 
   test('a call\'s signal aborts when the client leaves, and nothing may be minted after', () => {
     const client = new AbortController();
-    const deadline = new Deadline(8000, client.signal);
+    const deadline = new Deadline(8000, client);
     const signal = deadline.signalFor(5000);
     expect(() => deadline.ensureClientWaiting()).not.toThrow();
     client.abort();

@@ -42,7 +42,7 @@ export async function rememberOrCreate(
     creation = {
       waiting: 0,
       abandoned,
-      value: create(deadline.sharedBy(abandoned.signal))
+      value: create(deadline.sharedBy(abandoned))
         .then((value) => store.setIfAbsent(key, check(value), ttlSeconds))
         .then(check)
         .finally(() => forKey.delete(key)),

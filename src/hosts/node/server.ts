@@ -6,7 +6,7 @@ import { LogFields } from '../../core/log';
 import { asProblem, Problem } from '../../core/problem';
 import { checkMetricsAccess } from '../../core/metrics/access';
 import { jsonReply, problemReply, Reply, replyText } from '../../core/reply';
-import { Params, readHeader } from '../../core/request/params';
+import { ClientGone, Params, readHeader } from '../../core/request/params';
 import { answerClientError } from './client-error';
 import { readBody } from './request-body';
 import { clientIp } from '../../core/request/client-ip';
@@ -57,7 +57,7 @@ export function createHostServer(app: HostApp): Server {
     }
     const target = requestTarget(req.url ?? '/');
     const fields: Record<string, unknown> = {};
-    const gone = new ClientGone();
+    const gone = new ClientWatch();
     app.inFlight.started(res);
     const handled = handle(req, res, target, app, fields, trustedHops, gone).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) {
@@ -71,7 +71,7 @@ export function createHostServer(app: HostApp): Server {
     });
     // 'close' follows every answer, and a client that leaves early too: one line either way. For a
     // client that left, the line waits for the handler, so it says what became of the request
-    // (its upstream calls stop at once: see TokenRequest.signal).
+    // (its upstream calls stop at once: see TokenRequest.clientGone).
     res.on('close', () => {
       app.inFlight.ended(res);
       const status = res.headersSent ? res.statusCode : null;
@@ -130,11 +130,11 @@ function requestTarget(url: string): Target {
 
 /**
  * Whether the client of one request has left: a connection that closes before the answer. Its
- * signal is made only for the requests that ask (token requests, whose upstream calls it stops),
- * and the server's one 'close' listener per response fires it: a controller for every request and
- * a listener of its own cost 4% of a token request's CPU (measured).
+ * signal is made only when asked for (a token request's upstream call, or a refusal that asks
+ * whether the client left), and the server's one 'close' listener per response fires it: a
+ * controller for every request and a listener of its own cost 4% of a token request's CPU (measured).
  */
-class ClientGone {
+class ClientWatch implements ClientGone {
   private controller: AbortController | undefined;
   private left = false;
 
@@ -153,7 +153,7 @@ class ClientGone {
 }
 
 async function handle(
-  req: IncomingMessage, res: ServerResponse, target: Target, app: HostApp, fields: Record<string, unknown>, trustedHops: number, gone: ClientGone,
+  req: IncomingMessage, res: ServerResponse, target: Target, app: HostApp, fields: Record<string, unknown>, trustedHops: number, gone: ClientWatch,
 ): Promise<void> {
   if (!routedMethods.has(req.method ?? '')) {
     throw new Problem('method_not_allowed', `Use ${allowedMethods}.`, { Allow: allowedMethods });
@@ -192,7 +192,7 @@ async function handle(
       const loaded = route.endpoint();
       const endpoint = loaded instanceof Promise ? await loaded : loaded;
       const ip = clientIp(req.socket.remoteAddress, readHeader(req.headers, 'x-forwarded-for'), trustedHops);
-      const outcome = await endpoint({ params, query, headers: req.headers, clientIp: ip, signal: gone.signal }, app.service);
+      const outcome = await endpoint({ params, query, headers: req.headers, clientIp: ip, clientGone: gone }, app.service);
       Object.assign(fields, outcome.log);
       return send(res, outcome.reply);
     }

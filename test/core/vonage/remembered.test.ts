@@ -21,7 +21,7 @@ function heldCreation() {
 /** A request's deadline with a client that can leave. */
 function caller() {
   const client = new AbortController();
-  return { deadline: new Deadline(25_000, client.signal), leave: () => client.abort() };
+  return { deadline: new Deadline(25_000, client), leave: () => client.abort() };
 }
 
 const settled = <T>(promise: Promise<T>) => promise.then((value) => ({ value }), (error: Error) => ({ error: error.name }));
