@@ -9,7 +9,7 @@ import { RateLimitStatus, rateLimitHeaders } from './limits/rate-limit-fields';
 import { LogFields } from './log';
 import type { TokenKind } from './metrics/metrics';
 import { asProblem, Problem, ProblemCode } from './problem';
-import { jsonReply, problemReply, Reply } from './reply';
+import { problemReply, Reply, TokenBody, tokenReply } from './reply';
 import { readHeader, TokenRequest, withAliases } from './request/params';
 import { Service } from './service';
 
@@ -26,7 +26,7 @@ export type Endpoint = (request: TokenRequest, service: Service) => Promise<Outc
 /** A minted token: what kind it is, the answer's body and the fields its log line records. */
 export interface Issued {
   kind: TokenKind;
-  body: Record<string, unknown>;
+  body: TokenBody;
   log: LogFields;
 }
 
@@ -87,7 +87,7 @@ export function tokenEndpoint(vendor: Vendor, issue: Issuer, aliases: Readonly<R
       const minted = issue(request, service, caller, identity);
       const issued = minted instanceof Promise ? await minted : minted;
       service.metrics.tokenIssued(vendor, issued.kind);
-      return { reply: jsonReply(200, issued.body, { ...cors, ...rateLimitHeaders(limits) }), log: { outcome: 'issued', ...issued.log } };
+      return { reply: tokenReply(200, issued.body, { ...cors, ...rateLimitHeaders(limits) }), log: { outcome: 'issued', ...issued.log } };
     } catch (error) {
       const problem = asProblem(error);
       if (received.clientGone?.signal.aborted) return { reply: problemReply(problem, cors), log: { outcome: 'abandoned', identity } };
