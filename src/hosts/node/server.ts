@@ -56,7 +56,9 @@ export function createHostServer(app: HostApp): Server {
       app.log(untrustedForwardingWarning);
     }
     const target = requestTarget(req.url ?? '/');
-    const fields: Record<string, unknown> = {};
+    // The request's log line, filled in as the request goes; its first members are set here so
+    // every line starts in the same order.
+    const fields: Record<string, unknown> = { event: 'http', method: req.method, path: target.path, status: null, duration_ms: 0 };
     const gone = new ClientWatch();
     app.inFlight.started(res);
     const handled = handle(req, res, target, app, fields, trustedHops, gone).catch((error: unknown) => {
@@ -79,14 +81,16 @@ export function createHostServer(app: HostApp): Server {
       if (!answered) gone.leave();
       const ms = performance.now() - started;
       app.metrics?.series.httpRequest(app.routes.has(target.path) ? target.path : 'other', status ?? undefined, ms / 1000);
-      const line = () => app.log({
-        event: 'http', method: req.method, path: target.path, status,
-        duration_ms: Math.round(ms * 100) / 100,
-        ...fields,
-        ...(answered ? {} : { aborted: true }),
+      fields.status = status;
+      fields.duration_ms = Math.round(ms * 100) / 100;
+      if (answered) {
+        app.log(fields);
+        return;
+      }
+      void handled.then(() => {
+        fields.aborted = true;
+        app.log(fields);
       });
-      if (answered) line();
-      else void handled.then(line);
     });
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
