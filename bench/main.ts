@@ -129,7 +129,7 @@ async function main(): Promise<void> {
 
   const f = (value: number, digits = 1) => value.toFixed(digits);
   const route = (figures: HttpFigures) => [`${f(figures.requestsPerSecond, 0)} req/s`,
-    `p50 ${figures.p50Ms} ms · p99 ${figures.p99Ms} ms${figures.serverCpuMicroseconds === undefined ? '' : ` · server CPU ${f(figures.serverCpuMicroseconds, 0)} µs/request`}${figures.non2xx ? ` · ${figures.non2xx} non-2xx` : ''}`];
+    `p50 ${f(figures.p50Ms, 2)} ms · p99 ${f(figures.p99Ms, 2)} ms${figures.serverCpuMicroseconds === undefined ? '' : ` · server CPU ${f(figures.serverCpuMicroseconds, 0)} µs/request`}${figures.non2xx ? ` · ${figures.non2xx} non-2xx` : ''}`];
   const rows: string[][] = [
     ['Twilio mint (video+chat+voice)', `${f(twilioMint.project, 2)} µs`, `stock ${f(twilioMint.stock, 1)} µs · HMAC floor ${f(twilioMint.hmacFloor, 2)} µs`],
     ['Vonage client mint', `${f(vonageMint.project, 0)} µs`, `tokenGenerate ${f(vonageMint.vonageJwt, 0)} µs · RS256 floor ${f(vonageMint.rs256Floor, 0)} µs`],

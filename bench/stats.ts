@@ -5,6 +5,16 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/**
+ * The value below which `fraction` of the values fall (nearest rank).
+ *
+ * @example percentile([0.2, 0.3, 0.4, 5], 0.5) // 0.3
+ */
+export function percentile(values: readonly number[], fraction: number): number {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)];
+}
+
 export interface Contender {
   name: string;
   /** One call; a promise is awaited, so asynchronous signers are timed to completion. */
