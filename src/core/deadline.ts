@@ -1,4 +1,4 @@
-import { Env, invalidConfig, readVar } from './config/env';
+import { Env, readMilliseconds } from './config/env';
 import { Problem } from './problem';
 import type { ClientGone } from './request/params';
 
@@ -18,20 +18,14 @@ const minBudgetMs = 100;
  * @example readUpstreamBudget({ UPSTREAM_BUDGET_MS: '5000' }) // 5000
  */
 export function readUpstreamBudget(env: Env): number {
-  const value = readVar(env, 'UPSTREAM_BUDGET_MS');
-  if (value === undefined) return defaultBudgetMs;
-  const ms = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
-  if (!(ms >= minBudgetMs && ms <= maxBudgetMs)) {
-    throw invalidConfig('UPSTREAM_BUDGET_MS', `a whole number of milliseconds between ${minBudgetMs} and ${maxBudgetMs}`);
-  }
-  return ms;
+  return readMilliseconds(env, 'UPSTREAM_BUDGET_MS', defaultBudgetMs, minBudgetMs, maxBudgetMs);
 }
 
 /**
  * One token request's time for upstream work, which every call it makes shares (a room, its
  * Conversation and a participant are up to seven sequential calls), and whether the client is still
- * waiting for the answer. Costs nothing until a call asks for a signal: only then is the client's
- * own signal made.
+ * waiting for the answer. Costs nothing until a call asks for a signal or an issuer asks whether the
+ * client is still waiting: only then is the client's own signal made.
  *
  * @example
  * const deadline = new Deadline(8000, request.clientGone);

@@ -109,13 +109,22 @@ export function readMatching(env: Env, name: string, pattern: RegExp, expected: 
 
 /** A whole number of seconds in [min, max], or `fallback` when unset. */
 export function readSeconds(env: Env, name: string, fallback: number, min: number, max: number): number {
+  return readWholeNumber(env, name, fallback, min, max, 'seconds');
+}
+
+/** A whole number of milliseconds in [min, max], or `fallback` when unset. */
+export function readMilliseconds(env: Env, name: string, fallback: number, min: number, max: number): number {
+  return readWholeNumber(env, name, fallback, min, max, 'milliseconds');
+}
+
+function readWholeNumber(env: Env, name: string, fallback: number, min: number, max: number, unit: string): number {
   const value = readVar(env, name);
   if (value === undefined) return fallback;
-  const seconds = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
-  if (!(seconds >= min && seconds <= max)) {
-    throw invalidConfig(name, `a whole number of seconds between ${min} and ${max}`);
+  const number = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+  if (!(number >= min && number <= max)) {
+    throw invalidConfig(name, `a whole number of ${unit} between ${min} and ${max}`);
   }
-  return seconds;
+  return number;
 }
 
 export function readBoolean(env: Env, name: string, fallback: boolean): boolean {

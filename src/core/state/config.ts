@@ -1,4 +1,4 @@
-import { Env, invalidConfig, readMatching, readVar } from '../config/env';
+import { Env, invalidConfig, readMatching, readMilliseconds, readVar } from '../config/env';
 import type { StoreHealthListener } from './health';
 import { MemoryStore, MemoryStoreOptions } from './memory-store';
 import { defaultStatePrefix, defaultStateTimeoutMs, openRedisStore, RedisStore } from './redis-store';
@@ -36,13 +36,7 @@ export function readStateConfig(env: Env): StateConfig {
 }
 
 function readTimeoutMs(env: Env): number {
-  const value = readVar(env, 'STATE_TIMEOUT_MS');
-  if (value === undefined) return defaultStateTimeoutMs;
-  const ms = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
-  if (!(ms >= minTimeoutMs && ms <= maxTimeoutMs)) {
-    throw invalidConfig('STATE_TIMEOUT_MS', `a whole number of milliseconds between ${minTimeoutMs} and ${maxTimeoutMs}`);
-  }
-  return ms;
+  return readMilliseconds(env, 'STATE_TIMEOUT_MS', defaultStateTimeoutMs, minTimeoutMs, maxTimeoutMs);
 }
 
 /**
