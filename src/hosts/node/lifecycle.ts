@@ -7,33 +7,57 @@ import { LogStream } from './log-stream';
  */
 const shutdownGraceMs = 5_000;
 
+/** One response being answered: a link in the list of those in flight. */
+export interface InFlightEntry {
+  readonly res: ServerResponse;
+  newer: InFlightEntry | undefined;
+  older: InFlightEntry | undefined;
+}
+
 /**
  * The responses being answered, which the host server reports as each request starts and ends:
  * a stop lets them finish with `Connection: close`. Calls rather than a second 'request' listener
  * and a 'close' listener per response, which cost 3% of a token request's CPU and 6% of a probe's (measured).
+ *
+ * A linked list, not a Set: V8 leaves the entries of a Set's replaced hash tables in place, and
+ * once the Set is old, those tables hold the responses that were in flight when each was replaced.
+ * With requests waiting on a signature or a vendor, that was every answered request's objects kept
+ * past the young generation's collections and promoted (about 3 KB per `/vonage-token` request,
+ * scavenges 5 times longer and a full collection a second). An unlinked entry points nowhere.
  */
 export class InFlight {
-  private readonly responses = new Set<ServerResponse>();
+  private newest: InFlightEntry | undefined;
+  private count = 0;
   private stopping = false;
 
   /** The number of responses not answered yet. */
   get size(): number {
-    return this.responses.size;
+    return this.count;
   }
 
-  started(res: ServerResponse): void {
+  started(res: ServerResponse): InFlightEntry {
     if (this.stopping) closeAfterAnswer(res);
-    this.responses.add(res);
+    const entry: InFlightEntry = { res, newer: undefined, older: this.newest };
+    if (this.newest !== undefined) this.newest.newer = entry;
+    this.newest = entry;
+    this.count++;
+    return entry;
   }
 
-  ended(res: ServerResponse): void {
-    this.responses.delete(res);
+  /** Once per entry `started` returned. */
+  ended(entry: InFlightEntry): void {
+    if (entry.newer === undefined) this.newest = entry.older;
+    else entry.newer.older = entry.older;
+    if (entry.older !== undefined) entry.older.newer = entry.newer;
+    entry.newer = undefined;
+    entry.older = undefined;
+    this.count--;
   }
 
   /** From now on every answer closes its connection, those in flight included. */
   stop(): void {
     this.stopping = true;
-    this.responses.forEach(closeAfterAnswer);
+    for (let entry = this.newest; entry !== undefined; entry = entry.older) closeAfterAnswer(entry.res);
   }
 }
 

@@ -60,7 +60,7 @@ export function createHostServer(app: HostApp): Server {
     // every line starts in the same order.
     const fields: Record<string, unknown> = { event: 'http', method: req.method, path: target.path, status: null, duration_ms: 0 };
     const gone = new ClientWatch();
-    app.inFlight.started(res);
+    const inFlight = app.inFlight.started(res);
     const handled = handle(req, res, target, app, fields, trustedHops, gone).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) {
         res.destroy();
@@ -75,7 +75,7 @@ export function createHostServer(app: HostApp): Server {
     // client that left, the line waits for the handler, so it says what became of the request
     // (its upstream calls stop at once: see TokenRequest.clientGone).
     res.on('close', () => {
-      app.inFlight.ended(res);
+      app.inFlight.ended(inFlight);
       const status = res.headersSent ? res.statusCode : null;
       const answered = res.writableFinished;
       if (!answered) gone.leave();
