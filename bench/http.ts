@@ -129,22 +129,33 @@ export interface Floor {
   run(seconds: number): Promise<number>;
 }
 
+/** What `interleave` measured: per route and floor, the figures of every round, in round order. */
+export interface Interleaved {
+  /** Per route: the mean rate over all rounds, the medians of the rounds' latency percentiles and CPU per request. */
+  routes: Record<string, HttpFigures>;
+  /** Per floor: the median of its rounds. */
+  floors: Record<string, number>;
+  rounds: { routes: Record<string, HttpFigures[]>; floors: Record<string, number[]> };
+}
+
 /**
- * Loads each route in turn, round after round (A B C A B C …), after one warm-up segment each, so a
- * noisy moment on this shared machine lands on every route alike; floors take their turn after
- * the routes in each round. Per route: the mean rate over all rounds, the median of the rounds'
- * latency percentiles and of their CPU per request; per floor, the median of its rounds.
+ * Loads each route in turn, round after round, after one warm-up segment each; floors take their
+ * turn after the routes. Every other round runs in the reverse order (A B C, then C B A …), so a
+ * machine that speeds up or slows down during a round favours no route. Ratios are best taken
+ * round by round (`pairedRatio`): the two measures of a round are seconds apart, while a noisy
+ * moment on this shared machine can last for several rounds.
  */
-export async function interleave(
-  routes: readonly Route[], rounds: number, secondsPerRound: number, floors: readonly Floor[] = [],
-): Promise<{ routes: Record<string, HttpFigures>; floors: Record<string, number> }> {
+export async function interleave(routes: readonly Route[], rounds: number, secondsPerRound: number, floors: readonly Floor[] = []): Promise<Interleaved> {
   for (const route of routes) await load(route.url, 1);
   for (const floor of floors) await floor.run(1);
   const samples = new Map<string, HttpFigures[]>(routes.map((route) => [route.name, []]));
   const floorSamples = new Map<string, number[]>(floors.map((floor) => [floor.name, []]));
+  const turns = [
+    ...routes.map((route) => async () => { samples.get(route.name)!.push(await load(route.url, secondsPerRound, route.server)); }),
+    ...floors.map((floor) => async () => { floorSamples.get(floor.name)!.push(await floor.run(secondsPerRound)); }),
+  ];
   for (let round = 0; round < rounds; round++) {
-    for (const route of routes) samples.get(route.name)!.push(await load(route.url, secondsPerRound, route.server));
-    for (const floor of floors) floorSamples.get(floor.name)!.push(await floor.run(secondsPerRound));
+    for (const turn of round % 2 === 0 ? turns : [...turns].reverse()) await turn();
   }
   const figures = Object.fromEntries([...samples].map(([name, figures]) => {
     const cpu = figures.map((figure) => figure.serverCpuMicroseconds);
@@ -157,7 +168,11 @@ export async function interleave(
       serverCpuMicroseconds: cpu.every((value) => value !== undefined) ? median(cpu as number[]) : undefined,
     }];
   }));
-  return { routes: figures, floors: Object.fromEntries([...floorSamples].map(([name, values]) => [name, median(values)])) };
+  return {
+    routes: figures,
+    floors: Object.fromEntries([...floorSamples].map(([name, values]) => [name, median(values)])),
+    rounds: { routes: Object.fromEntries(samples), floors: Object.fromEntries(floorSamples) },
+  };
 }
 
 /** Resident set size of a process in MiB, from /proc (Linux). */

@@ -3,8 +3,9 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { RedisCluster, startRedis, startRedisCluster } from '../test/support/redis';
 import { buildDir, root } from '../test/support/server';
-import { ask, coldStarts, Floor, HttpFigures, interleave, measureTwilioRun, requireCosts, rssMiB, spawnPinned, startServer } from './http';
+import { ask, coldStarts, Floor, HttpFigures, interleave, Interleaved, measureTwilioRun, requireCosts, rssMiB, spawnPinned, startServer } from './http';
 import { benchEnv, benchTwilioMint, benchVonageMint, vonageSigningInput } from './mint';
+import { pairedRatio } from './stats';
 
 interface Target {
   name: string;
@@ -28,7 +29,8 @@ const benchMetricsToken = 'bench-metrics-token-0123456789';
  * app they would put in production, and a minimal one, minting the same token) and twilio-run,
  * with each server's CPU per request; `/vonage-token` against the CPU of one raw RS256 signature;
  * cold start against a bare node:http app; memory. All in one run, routes interleaved round by
- * round, so the ratios compare like with like on a noisy machine.
+ * round, and every ratio between them the median of its rounds' ratios, so the ratios compare like
+ * with like on a noisy machine.
  */
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
@@ -55,11 +57,10 @@ async function main(): Promise<void> {
   // The same host with /metrics on: every request timed, every token counted, as a scraped deployment runs.
   const metered = await startServer(hostScript, { ...env, METRICS_TOKEN: benchMetricsToken });
   const rs256Floor = await startRs256Floor(env);
-  let http: Record<string, HttpFigures>;
-  let rs256Cpu: number;
+  let measured: Interleaved;
   let memory: { afterFirstMiB: number; afterSecondMiB: number };
   try {
-    const measured = await interleave([
+    measured = await interleave([
       { name: 'hostToken', url: `${host.url}/token?identity=alice`, server: host },
       { name: 'hostHealth', url: `${host.url}/_/health`, server: host },
       { name: 'fastifyToken', url: `${fastify.url}/token?identity=alice`, server: fastify },
@@ -67,8 +68,6 @@ async function main(): Promise<void> {
       { name: 'hostVonage', url: `${host.url}/vonage-token?identity=alice`, server: host },
       { name: 'meteredToken', url: `${metered.url}/token?identity=alice`, server: metered },
     ], rounds, secondsPerRound, [rs256Floor]);
-    http = measured.routes;
-    rs256Cpu = measured.floors[rs256Floor.name];
     const pid = host.process.pid!;
     const afterFirstMiB = rssMiB(pid);
     await interleave([
@@ -82,32 +81,39 @@ async function main(): Promise<void> {
   const twilioRun = await measureTwilioRun(env, quick ? 2 : 10);
   const redisStore = await measureRedisStore(env, rounds, secondsPerRound);
 
+  const http = measured.routes;
+  const rs256Cpu = measured.floors[rs256Floor.name];
   const { hostToken, hostHealth, fastifyToken, productionToken, hostVonage, meteredToken } = http;
+  // Ratios between routes are taken round by round, each of a pair measured seconds from the other.
+  const perRound = (figures: Record<string, HttpFigures[]>, name: string) => ({
+    cpu: figures[name].map((figure) => figure.serverCpuMicroseconds),
+    rate: figures[name].map((figure) => figure.requestsPerSecond),
+    p99: figures[name].map((figure) => figure.p99Ms),
+  });
+  const round = (name: string) => perRound(measured.rounds.routes, name);
   const rs256PerSecond = 1e6 / vonageMint.rs256Floor;
   const target = (name: string, ratio: number | undefined, bound: string, met: (ratio: number) => boolean): Target =>
     ({ name, ratio, target: bound, met: ratio === undefined || Number.isNaN(ratio) ? undefined : met(ratio) });
-  const cpuRatio = (a: HttpFigures, b: number | undefined) =>
-    (a.serverCpuMicroseconds === undefined || b === undefined ? undefined : a.serverCpuMicroseconds / b);
   const targets = [
-    target('host /token vs production Fastify app (CPU/request)', cpuRatio(hostToken, productionToken.serverCpuMicroseconds), '≤ 0.6×', (r) => r <= 0.6),
-    target('host /token vs minimal Fastify app (CPU/request)', cpuRatio(hostToken, fastifyToken.serverCpuMicroseconds), '≤ 1.2×', (r) => r <= 1.2),
+    target('host /token vs production Fastify app (CPU/request)', pairedRatio(round('hostToken').cpu, round('productionToken').cpu), '≤ 0.6×', (r) => r <= 0.6),
+    target('host /token vs minimal Fastify app (CPU/request)', pairedRatio(round('hostToken').cpu, round('fastifyToken').cpu), '≤ 1.2×', (r) => r <= 1.2),
     target('Twilio mint vs raw HMAC floor', twilioMint.project / twilioMint.hmacFloor, '≤ 3×', (r) => r <= 3),
-    target('host /vonage-token vs one raw RS256 signature (CPU)', cpuRatio(hostVonage, rs256Cpu), '≤ 1.3×', (r) => r <= 1.3),
+    target('host /vonage-token vs one raw RS256 signature (CPU)', pairedRatio(round('hostVonage').cpu, measured.rounds.floors[rs256Floor.name]), '≤ 1.3×', (r) => r <= 1.3),
     target('stock AccessToken path vs Twilio mint', twilioMint.stock / twilioMint.project, '≥ 15×', (r) => r >= 15),
     target('Vonage mint vs one raw RS256 signature', vonageMint.project / vonageMint.rs256Floor, '≤ 1.2×', (r) => r <= 1.2),
-    target('host /token vs its /_/health (req/s)', hostToken.requestsPerSecond / hostHealth.requestsPerSecond, '≥ 0.6×', (r) => r >= 0.6),
-    target('host /token vs minimal Fastify app (req/s)', hostToken.requestsPerSecond / fastifyToken.requestsPerSecond, '≥ 1.0×', (r) => r >= 1),
-    target('host /token p99 vs minimal Fastify app p99', hostToken.p99Ms / fastifyToken.p99Ms, '≤ 1.0×', (r) => r <= 1),
+    target('host /token vs its /_/health (req/s)', pairedRatio(round('hostToken').rate, round('hostHealth').rate), '≥ 0.6×', (r) => r >= 0.6),
+    target('host /token vs minimal Fastify app (req/s)', pairedRatio(round('hostToken').rate, round('fastifyToken').rate), '≥ 1.0×', (r) => r >= 1),
+    target('host /token p99 vs minimal Fastify app p99', pairedRatio(round('hostToken').p99, round('fastifyToken').p99), '≤ 1.0×', (r) => r <= 1),
     target('host cold start vs bare node:http app', cold.host / cold.bare, '≤ 1.2×', (r) => r <= 1.2),
     target('require token.js vs require AccessToken', requireMs.tokenFunction / requireMs.accessToken, '≤ 1.3×', (r) => r <= 1.3),
     target('host /token vs twilio-run /token (req/s)', twilioRun && hostToken.requestsPerSecond / twilioRun.requestsPerSecond, '≥ 10×', (r) => r >= 10),
     target('host /vonage-token vs raw RS256 signatures/s', hostVonage.requestsPerSecond / rs256PerSecond, '≥ 0.6×', (r) => r >= 0.6),
-    target('host /token with metrics vs without (req/s)', meteredToken.requestsPerSecond / hostToken.requestsPerSecond, '≥ 0.95×', (r) => r >= 0.95),
+    target('host /token with metrics vs without (req/s)', pairedRatio(round('meteredToken').rate, round('hostToken').rate), '≥ 0.95×', (r) => r >= 0.95),
   ];
-  const stateStoreRatio = redisStore && redisStore.redis.requestsPerSecond / redisStore.memory.requestsPerSecond;
-  const clusterRatio = redisStore?.cluster && redisStore.cluster.requestsPerSecond / redisStore.redis.requestsPerSecond;
-  const meteredCpuRatio = meteredToken.serverCpuMicroseconds === undefined || hostToken.serverCpuMicroseconds === undefined
-    ? undefined : meteredToken.serverCpuMicroseconds / hostToken.serverCpuMicroseconds;
+  const storeRound = (name: string) => perRound(redisStore!.rounds, name);
+  const stateStoreRatio = redisStore && pairedRatio(storeRound('redis').rate, storeRound('memory').rate);
+  const clusterRatio = redisStore?.cluster && pairedRatio(storeRound('cluster').rate, storeRound('redis').rate);
+  const meteredCpuRatio = pairedRatio(round('meteredToken').cpu, round('hostToken').cpu);
 
   const results = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, serversPinnedToCpu1: pinned },
@@ -116,7 +122,7 @@ async function main(): Promise<void> {
     http: {
       rounds, secondsPerRound, connections: 10, host: { token: hostToken, health: hostHealth, vonageToken: hostVonage, tokenWithMetrics: meteredToken },
       fastify: { token: fastifyToken }, fastifyProduction: { token: productionToken }, twilioRun: twilioRun ?? null,
-      rs256PerSecond, rs256CpuMicroseconds: rs256Cpu ?? null, stateStore: redisStore ?? null,
+      rs256PerSecond, rs256CpuMicroseconds: rs256Cpu ?? null, stateStore: redisStore ?? null, byRound: measured.rounds,
     },
     stateStoreRatio: stateStoreRatio ?? null,
     clusterRatio: clusterRatio ?? null,
@@ -144,9 +150,9 @@ async function main(): Promise<void> {
     ['Node host /token, STATE_STORE=memory', ...(redisStore ? route(redisStore.memory) : ['MISSING', 'not measured'])],
     ['Node host /token, STATE_STORE=redis', ...(redisStore ? route(redisStore.redis) : ['MISSING', 'redis-server could not be started: not measured'])],
     ['Node host /token, 3-master Redis Cluster', ...(redisStore?.cluster ? route(redisStore.cluster) : ['MISSING', 'the cluster could not be made: not measured'])],
-    ['/token server CPU, metrics on vs off', meteredCpuRatio === undefined ? 'MISSING' : `${f(meteredCpuRatio, 2)}×`, 'interleaved; CPU per answered request, same host build'],
-    ['/token req/s, redis vs memory', stateStoreRatio === undefined ? 'MISSING' : `${f(stateStoreRatio, 2)}×`, 'interleaved; the limits counted in each store'],
-    ['/token req/s, cluster vs one redis', clusterRatio === undefined ? 'MISSING' : `${f(clusterRatio, 2)}×`, 'interleaved; the same two keys per request'],
+    ['/token server CPU, metrics on vs off', meteredCpuRatio === undefined ? 'MISSING' : `${f(meteredCpuRatio, 2)}×`, 'interleaved; CPU per answered request, same host build, round by round'],
+    ['/token req/s, redis vs memory', stateStoreRatio === undefined ? 'MISSING' : `${f(stateStoreRatio, 2)}×`, 'interleaved, round by round; the limits counted in each store'],
+    ['/token req/s, cluster vs one redis', clusterRatio === undefined ? 'MISSING' : `${f(clusterRatio, 2)}×`, 'interleaved, round by round; the same two keys per request'],
     ['Cold start to first /token 200', `${f(cold.host, 0)} ms`, `bare node:http app ${f(cold.bare, 0)} ms (medians)`],
     ['require(build/functions/token.js)', `${f(requireMs.tokenFunction, 1)} ms`, `require('twilio/lib/jwt/AccessToken') ${f(requireMs.accessToken, 1)} ms (medians, fresh processes)`],
     ['Node host RSS after 2 equal runs', `${f(memory.afterFirstMiB)} → ${f(memory.afterSecondMiB)} MiB`, `growth ${f(results.memory.growthMiB)} MiB`],
@@ -199,12 +205,12 @@ async function measureRedisStore(env: Record<string, string>, rounds: number, se
   const shared = await startServer(hostScript, { ...env, STATE_STORE: 'redis', REDIS_URL: redis.url });
   const clustered = cluster && await startServer(hostScript, { ...env, STATE_STORE: 'redis', REDIS_CLUSTER_NODES: cluster.seeds });
   try {
-    const { routes } = await interleave([
+    const { routes, rounds: byRound } = await interleave([
       { name: 'memory', url: `${memory.url}/token?identity=alice`, server: memory },
       { name: 'redis', url: `${shared.url}/token?identity=alice`, server: shared },
       ...(clustered ? [{ name: 'cluster', url: `${clustered.url}/token?identity=alice`, server: clustered }] : []),
     ], rounds, secondsPerRound);
-    return { memory: routes.memory, redis: routes.redis, cluster: routes.cluster as HttpFigures | undefined };
+    return { memory: routes.memory, redis: routes.redis, cluster: routes.cluster as HttpFigures | undefined, rounds: byRound.routes };
   } finally {
     await Promise.all([memory.stop(), shared.stop(), clustered?.stop()]);
     await Promise.all([redis.stop(), cluster?.stop()]);

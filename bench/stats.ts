@@ -6,6 +6,18 @@ export function median(values: readonly number[]): number {
 }
 
 /**
+ * The median over rounds of `a` over `b`, round by round: a slow stretch of the machine that spans
+ * rounds moves both measures of a round alike. Undefined when a measure is missing from a round.
+ *
+ * @example pairedRatio([10, 20, 12], [20, 40, 20]) // 0.5
+ */
+export function pairedRatio(a: readonly (number | undefined)[], b: readonly (number | undefined)[]): number | undefined {
+  if (a.length !== b.length || a.length === 0) return undefined;
+  const ratios = a.map((value, index) => (value === undefined || b[index] === undefined ? NaN : value / b[index]!));
+  return ratios.some(Number.isNaN) ? undefined : median(ratios);
+}
+
+/**
  * The value below which `fraction` of the values fall (nearest rank).
  *
  * @example percentile([0.2, 0.3, 0.4, 5], 0.5) // 0.3
